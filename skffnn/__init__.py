@@ -1,0 +1,13 @@
+"""skffnn: feed-forward neural networks for scikit-learn.
+
+``FFNNClassifier`` and ``FFNNRegressor`` are drop-in replacements for
+scikit-learn's ``MLPClassifier`` and ``MLPRegressor`` whose training is
+backpropagation written in NumPy.
+"""
+
+from ._classifier import FFNNClassifier
+from ._regressor import FFNNRegressor
+
+__version__ = "0.1.0"
+
+__all__ = ["FFNNClassifier", "FFNNRegressor", "__version__"]

@@ -1,0 +1,384 @@
+"""What FFNNClassifier and FFNNRegressor share: parameters, fit and predict.
+
+The estimator validates, encodes the target, builds the flat parameter
+vector theta, hands it to a training loop and writes the fitted attributes
+back. It never computes a gradient itself.
+"""
+
+import warnings
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+from typing import NamedTuple
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+from ._network import (
+    ACTIVATIONS,
+    OUTPUT_LOSSES,
+    Network,
+    Parameters,
+    glorot_uniform,
+    predict,
+)
+from ._training import SGD, Adam, History, make_schedule, run_epochs, run_lbfgs
+
+# The loss each output activation is paired with (see _network/losses.py).
+_LOSS_OF_OUTPUT = {loss.out_activation: name for name, loss in OUTPUT_LOSSES.items()}
+
+
+class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
+    """Base class of the feed-forward network estimators; use a subclass."""
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "dtype": [StrOptions({"float32", "float64"})],
+    }
+
+    @abstractmethod
+    def __init__(
+        self,
+        hidden_layer_sizes,
+        activation,
+        solver,
+        alpha,
+        batch_size,
+        learning_rate,
+        learning_rate_init,
+        power_t,
+        max_iter,
+        shuffle,
+        random_state,
+        tol,
+        verbose,
+        warm_start,
+        momentum,
+        nesterovs_momentum,
+        early_stopping,
+        validation_fraction,
+        beta_1,
+        beta_2,
+        epsilon,
+        n_iter_no_change,
+        max_fun,
+        dtype,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.dtype = dtype
+
+    # -- what the subclasses define -------------------------------------
+
+    @abstractmethod
+    def _validate_input(self, X, y, incremental, reset):
+        """Return X in the compute dtype and Y as a 2-D float array."""
+
+    @abstractmethod
+    def _loss_name(self):
+        """Key of OUTPUT_LOSSES for the fitted target."""
+
+    @abstractmethod
+    def _score_output(self, output, Y, sample_weight):
+        """Score network outputs against encoded targets Y (validation)."""
+
+    def _stratify(self, Y):
+        """Labels to stratify the early-stopping split by, or None."""
+        return None
+
+    # -- fit ------------------------------------------------------------
+
+    def _hidden_sizes(self):
+        sizes = self.hidden_layer_sizes
+        sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
+        if any(not isinstance(n, Integral | np.integer) or n <= 0 for n in sizes):
+            raise ValueError(
+                f"hidden_layer_sizes must be positive integers, got {sizes}."
+            )
+        return [int(n) for n in sizes]
+
+    def _fit(self, X, y, sample_weight=None, incremental=False):
+        hidden = self._hidden_sizes()
+        first_pass = not hasattr(self, "coefs_") or (
+            not self.warm_start and not incremental
+        )
+        X, Y = self._validate_input(X, y, incremental, reset=first_pass)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
+        layer_sizes = [X.shape[1], *hidden, Y.shape[1]]
+        dtype = np.dtype(self.dtype)
+        random_state = check_random_state(self.random_state)
+
+        if first_pass:
+            params = Parameters(layer_sizes, dtype)
+            glorot_uniform(params, random_state, self.activation)
+            self._history = None
+            self._optimizer = None
+            self.n_outputs_ = Y.shape[1]
+            self.n_layers_ = len(layer_sizes)
+            self.out_activation_ = OUTPUT_LOSSES[self._loss_name()].out_activation
+        else:
+            params = self._parameters(dtype)
+            if params.layer_sizes != tuple(layer_sizes):
+                raise ValueError(
+                    "Cannot continue training: the network has layer sizes "
+                    f"{list(params.layer_sizes)} but the data and "
+                    f"hidden_layer_sizes give {layer_sizes}. Set warm_start=False "
+                    "to train a new network."
+                )
+
+        network = Network(
+            ACTIVATIONS[self.activation], OUTPUT_LOSSES[self._loss_name()]
+        )
+        if self.solver == "lbfgs":
+            self._fit_lbfgs(params, network, X, Y, sample_weight)
+        else:
+            self._fit_stochastic(
+                params, network, X, Y, sample_weight, random_state, incremental
+            )
+        self._set_layers(params)
+        return self
+
+    def _fit_lbfgs(self, params, network, X, Y, sample_weight):
+        result = run_lbfgs(
+            params,
+            network,
+            X,
+            Y,
+            sample_weight,
+            alpha=self.alpha,
+            max_iter=self.max_iter,
+            max_fun=self.max_fun,
+            tol=self.tol,
+            verbose=bool(self.verbose),
+        )
+        if not np.isfinite(params.theta).all():
+            raise ValueError(
+                "L-BFGS produced non-finite weights: the input data may contain "
+                "very large values and need to be scaled (e.g. StandardScaler)."
+            )
+        if result.status != 0:
+            warnings.warn(
+                f"lbfgs failed to converge after {result.nit} iterations "
+                f"(status={result.status}): {result.message}. Increase max_iter "
+                "or max_fun, or scale the data.",
+                ConvergenceWarning,
+            )
+        self.n_iter_ = int(result.nit)
+        self.t_ = 0
+        self.loss_ = float(result.fun)
+
+    def _fit_stochastic(
+        self, params, network, X, Y, sample_weight, random_state, incremental
+    ):
+        if self.early_stopping and incremental:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        X_val = None
+        if self.early_stopping:
+            X, X_val, Y, Y_val, sample_weight, sw_val = self._split_validation(
+                X, Y, sample_weight, random_state
+            )
+
+        optimizer = self._optimizer if incremental else None
+        if optimizer is None or optimizer.rule.dtype != params.theta.dtype:
+            optimizer = self._make_optimizer(params)
+        self._optimizer = optimizer
+        if self._history is None:
+            self._history = History(early_stopping=self.early_stopping)
+            self.t_ = 0
+
+        validation_score = None
+        if X_val is not None:
+
+            def validation_score(p):
+                return self._score_output(predict(p, network, X_val), Y_val, sw_val)
+
+        run_epochs(
+            params,
+            network,
+            X,
+            Y,
+            sample_weight,
+            optimizer=optimizer.rule,
+            schedule=optimizer.schedule,
+            alpha=self.alpha,
+            batch_size=self._batch_size(X.shape[0]),
+            max_iter=self.max_iter,
+            shuffle=self.shuffle,
+            random_state=random_state,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            history=self._history,
+            validation_score=validation_score,
+            incremental=incremental,
+            verbose=bool(self.verbose),
+        )
+        self._set_history(self._history)
+
+    def _split_validation(self, X, Y, sample_weight, random_state):
+        arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
+        stratify = self._stratify(Y)
+        split = train_test_split(
+            *arrays,
+            random_state=random_state,
+            test_size=self.validation_fraction,
+            stratify=stratify,
+        )
+        X_train, X_val, Y_train, Y_val = split[:4]
+        sw_train, sw_val = split[4:] if sample_weight is not None else (None, None)
+        if X_val.shape[0] < 2:
+            raise ValueError(
+                "The validation set is too small: it has "
+                f"{X_val.shape[0]} sample(s). Increase 'validation_fraction' or "
+                "the size of your dataset."
+            )
+        return X_train, X_val, Y_train, Y_val, sw_train, sw_val
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                f"Got `batch_size`={self.batch_size} larger than the number of "
+                f"samples ({n_samples}); it is clipped to {n_samples}."
+            )
+        return int(min(self.batch_size, n_samples))
+
+    def _make_optimizer(self, params):
+        n, dtype = params.theta.size, params.theta.dtype
+        if self.solver == "sgd":
+            rule = SGD(
+                n,
+                dtype,
+                self.learning_rate_init,
+                self.momentum,
+                self.nesterovs_momentum,
+            )
+            schedule = make_schedule(
+                self.learning_rate, self.learning_rate_init, self.power_t
+            )
+        else:
+            rule = Adam(
+                n,
+                dtype,
+                self.learning_rate_init,
+                self.beta_1,
+                self.beta_2,
+                self.epsilon,
+            )
+            # As in scikit-learn's MLP, learning_rate schedules apply to sgd only.
+            schedule = make_schedule("constant", self.learning_rate_init, self.power_t)
+        return _OptimizerState(rule, schedule)
+
+    # -- fitted attributes ----------------------------------------------
+
+    def _parameters(self, dtype):
+        """The fitted coefs_ / intercepts_ copied into one flat vector."""
+        return Parameters.from_layers(self.coefs_, self.intercepts_, dtype)
+
+    def _set_layers(self, params):
+        self.coefs_ = [params.W[l] for l in range(1, params.L + 1)]
+        self.intercepts_ = [params.b[l] for l in range(1, params.L + 1)]
+
+    def _set_history(self, history):
+        self.n_iter_ = history.n_iter
+        self.t_ = history.t
+        self.loss_curve_ = history.loss_curve
+        self.loss_ = history.loss_curve[-1] if history.loss_curve else np.nan
+        self.best_loss_ = history.best_loss
+        self.validation_scores_ = history.validation_scores
+        self.best_validation_score_ = history.best_validation_score
+
+    # -- predict --------------------------------------------------------
+
+    def _forward(self, X):
+        """Network output a^(L) for X, computed in float64.
+
+        Predictions are computed in float64 whatever the training dtype, so
+        they do not depend on how rows are batched or ordered (float32 GEMM
+        kernels round differently for different row counts).
+        """
+        check_is_fitted(self)
+        X = validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=np.float64, reset=False
+        )
+        params = self._parameters(np.float64)
+        network = Network(
+            ACTIVATIONS[self.activation],
+            OUTPUT_LOSSES[_LOSS_OF_OUTPUT[self.out_activation_]],
+        )
+        return predict(params, network, X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class _OptimizerState(NamedTuple):
+    """An update rule and its learning-rate schedule, kept across partial_fit."""
+
+    rule: object
+    schedule: object

@@ -1,0 +1,148 @@
+"""Parameter and attribute documentation shared by both estimators."""
+
+PARAMETERS = """\
+hidden_layer_sizes : array-like of shape (n_layers - 2,) or int, default=(100,)
+        Number of neurons n_l in each hidden layer l = 1 ... L-1. An empty
+        tuple gives a network without hidden layer (a generalized linear
+        model).
+
+    activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
+        Activation g of the hidden layers: 'identity' g(z) = z, 'logistic'
+        g(z) = 1 / (1 + exp(-z)), 'tanh' g(z) = tanh(z), 'relu'
+        g(z) = max(0, z).
+
+    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
+        'lbfgs' is SciPy's quasi-Newton L-BFGS-B on the full batch (often
+        best on small data sets), 'sgd' stochastic gradient descent with
+        momentum, 'adam' the Adam optimizer of Kingma and Ba.
+
+    alpha : float, default=0.0001
+        Strength of the L2 penalty: alpha / 2 * ||W||^2 is added to the summed
+        loss of a batch before dividing by the batch's total sample weight,
+        exactly as in scikit-learn's MLP.
+
+    batch_size : int or 'auto', default='auto'
+        Mini-batch size of the stochastic solvers; 'auto' means
+        ``min(200, n_samples)``. Ignored by 'lbfgs'.
+
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        Learning-rate schedule of solver='sgd': 'invscaling' divides
+        learning_rate_init by (t + 1) ** power_t (t = samples seen),
+        'adaptive' divides it by 5 each time the monitored quantity stalls
+        for n_iter_no_change epochs.
+
+    learning_rate_init : float, default=0.001
+        Initial step size of 'sgd' and 'adam'.
+
+    power_t : float, default=0.5
+        Exponent of the 'invscaling' schedule.
+
+    max_iter : int, default=200
+        Epochs at most for the stochastic solvers, iterations for 'lbfgs'.
+
+    shuffle : bool, default=True
+        Shuffle the samples every epoch (stochastic solvers).
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialization, the early-stopping split and batch
+        shuffling. The draws are those of scikit-learn's MLP, so equal seeds
+        start both models from the same weights.
+
+    tol : float, default=1e-4
+        Improvement below which an epoch counts as stalled (stochastic
+        solvers) or the projected-gradient tolerance of 'lbfgs'.
+
+    verbose : bool, default=False
+        Print the loss after each epoch (iteration for 'lbfgs').
+
+    warm_start : bool, default=False
+        Start ``fit`` from the previous solution instead of new weights.
+
+    momentum : float, default=0.9
+        Momentum of 'sgd', in [0, 1].
+
+    nesterovs_momentum : bool, default=True
+        Use Nesterov's momentum with 'sgd'.
+
+    early_stopping : bool, default=False
+        Hold out validation_fraction of the training data (stratified for
+        single-label classification), stop when its score has not improved
+        by tol for n_iter_no_change epochs, and restore the weights of the
+        best epoch. Stochastic solvers only.
+
+    validation_fraction : float, default=0.1
+        Share of the training data held out for early stopping, in (0, 1).
+
+    beta_1 : float, default=0.9
+        Decay of Adam's first-moment estimate, in [0, 1).
+
+    beta_2 : float, default=0.999
+        Decay of Adam's second-moment estimate, in [0, 1).
+
+    epsilon : float, default=1e-8
+        Adam's numerical-stability constant.
+
+    n_iter_no_change : int or np.inf, default=10
+        Stalled epochs tolerated before stopping (or, with 'adaptive', before
+        lowering the learning rate).
+
+    max_fun : int, default=15000
+        Loss evaluations at most for 'lbfgs'.
+
+    dtype : {'float32', 'float64'}, default='float32'
+        Precision of the weights and of all training arithmetic. float32
+        halves the time and memory of every matrix product, which is where
+        training spends its time, and is standard practice for neural
+        networks; 'float64' gives scikit-learn MLP's precision (use it for
+        gradient checks). Predictions are always computed in float64 from
+        the trained weights, so they do not depend on how rows are batched.
+        This is the one deliberate default that differs from MLP, which
+        trains in the dtype of X.
+"""
+
+ATTRIBUTES = """\
+loss_ : float
+        Loss at the end of training (weighted mean over samples, plus
+        penalty).
+
+    best_loss_ : float or None
+        Lowest training loss seen by a stochastic solver; None when early
+        stopping monitors the validation score instead.
+
+    loss_curve_ : list of float
+        Training loss after each epoch (stochastic solvers).
+
+    validation_scores_ : list of float or None
+        Validation score after each epoch when early_stopping is on.
+
+    best_validation_score_ : float or None
+        Best of validation_scores_; its weights are the ones kept.
+
+    t_ : int
+        Training samples seen by the stochastic solvers.
+
+    coefs_ : list of ndarray
+        ``coefs_[l - 1]`` is W^(l), of shape (n_{l-1}, n_l).
+
+    intercepts_ : list of ndarray
+        ``intercepts_[l - 1]`` is b^(l), of shape (n_l,).
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen during fit, when X had string column
+        names.
+
+    n_iter_ : int
+        Epochs (iterations for 'lbfgs') run by the last call to fit.
+
+    n_layers_ : int
+        Number of layers, L + 1 (input and output included).
+
+    n_outputs_ : int
+        Number of output neurons n_L.
+
+    out_activation_ : str
+        Output activation: 'softmax', 'logistic', 'identity' or 'exp'.
+"""

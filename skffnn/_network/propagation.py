@@ -1,0 +1,168 @@
+"""Forward and backward propagation: the lecture's equations on a batch.
+
+For a batch of m samples (rows), layers l = 1 ... L:
+
+    forward    z^(l) = a^(l-1) W^(l) + b^(l),    a^(l) = g(z^(l)),    a^(0) = X
+    output     a^(L) = link(z^(L)),              delta^(L) = a^(L) - y
+    backward   delta^(l-1) = (delta^(l) W^(l)^T) * g'(z^(l-1))
+    gradient   dW^(l) = a^(l-1)^T delta^(l),     db^(l) = sum_rows delta^(l)
+
+Sample weights s scale each row of delta^(L); the loss and the gradient are
+divided by sum(s) (m without weights), and the L2 penalty alpha/2 ||W||^2
+is divided by the same sum, as in scikit-learn's MLP.
+
+Every array written here lives in a :class:`Buffers` allocated once per fit,
+so the hot loop creates no new arrays of batch size.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+import scipy.sparse as sp
+
+from .activations import Activation
+from .losses import OutputLoss
+
+
+class Network(NamedTuple):
+    """What a forward pass needs besides the parameters."""
+
+    g: Activation
+    output: OutputLoss
+
+
+class Buffers:
+    """Per-layer arrays z[l], a[l], delta[l] for batches of up to m rows.
+
+    Index 0 is unused (a^(0) is the input batch itself). With
+    ``training=False`` only what a forward pass needs is allocated and each
+    a[l] overwrites its z[l].
+
+    Parameters
+    ----------
+    network : Network
+    layer_sizes : sequence of int
+        n_0, ..., n_L.
+    m : int
+        Largest batch the buffers hold.
+    dtype : numpy dtype
+    training : bool, default=True
+        Also keep z^(L) beside a^(L) (the loss reads it) and allocate delta.
+    """
+
+    def __init__(self, network, layer_sizes, m, dtype, training=True):
+        L = len(layer_sizes) - 1
+        self.m = m
+        self.z, self.a, self.delta = [None], [None], [None]
+        for l in range(1, L + 1):
+            shape = (m, layer_sizes[l])
+            z = np.empty(shape, dtype=dtype)
+            keep_z = training and (l == L or network.g.needs_z)
+            self.z.append(z)
+            self.a.append(np.empty(shape, dtype=dtype) if keep_z else z)
+            self.delta.append(np.empty(shape, dtype=dtype) if training else None)
+
+
+def _matmul(A, B, out):
+    """out = A @ B, written into out (A may be a scipy.sparse matrix)."""
+    if sp.issparse(A):
+        out[...] = A @ B
+    else:
+        np.matmul(A, B, out=out)
+
+
+def forward(params, network, X, buffers):
+    """Propagate a batch X forward; return a^(L), a view into ``buffers``.
+
+    Parameters
+    ----------
+    params : Parameters
+    network : Network
+    X : {ndarray, sparse matrix} of shape (m, n_0)
+        Must have the dtype of the buffers.
+    buffers : Buffers
+        Holds z^(l) and a^(l) on return.
+
+    Returns
+    -------
+    a_L : ndarray of shape (m, n_L)
+    """
+    m, L = X.shape[0], params.L
+    a = X
+    for l in range(1, L + 1):
+        z = buffers.z[l][:m]
+        _matmul(a, params.W[l], out=z)
+        z += params.b[l]
+        a = buffers.a[l][:m]
+        if l < L:
+            network.g.g(z, out=a)
+        else:
+            network.output.link(z, out=a)
+    return a
+
+
+def backward(params, grad, network, X, Y, sample_weight, alpha, buffers):
+    """Backpropagate after :func:`forward`; fill ``grad``, return the loss.
+
+    Parameters
+    ----------
+    params : Parameters
+    grad : Parameters
+        Receives d loss / d theta (same layout as params).
+    network : Network
+    X : {ndarray, sparse matrix} of shape (m, n_0)
+        The batch given to :func:`forward`.
+    Y : ndarray of shape (m, n_L)
+        Targets, in the dtype of the buffers.
+    sample_weight : ndarray of shape (m,) or None
+    alpha : float
+        L2 penalty.
+    buffers : Buffers
+        As left by :func:`forward`.
+
+    Returns
+    -------
+    loss : float
+        Weighted mean loss plus penalty, the objective that grad derives.
+    """
+    m, L = X.shape[0], params.L
+    z, a = buffers.z, buffers.a
+
+    sample_loss = network.output.sample_loss(z[L][:m], Y)
+    delta = np.subtract(a[L][:m], Y, out=buffers.delta[L][:m])
+    if sample_weight is None:
+        loss, s_sum = float(sample_loss.sum()), m
+    else:
+        loss, s_sum = float(sample_loss @ sample_weight), float(sample_weight.sum())
+        delta *= sample_weight[:, None]
+
+    for l in range(L, 0, -1):
+        a_prev = X if l == 1 else a[l - 1][:m]
+        _matmul(a_prev.T, delta, out=grad.W[l])
+        delta.sum(axis=0, out=grad.b[l])
+        if l > 1:
+            delta_prev = buffers.delta[l - 1][:m]
+            np.matmul(delta, params.W[l].T, out=delta_prev)
+            network.g.g_prime(z[l - 1][:m], a[l - 1][:m], delta_prev)
+            delta = delta_prev
+
+    if alpha:
+        w = params.weights
+        loss += 0.5 * alpha * float(w @ w)
+        grad.weights[...] += alpha * w
+    grad.theta /= s_sum
+    return loss / s_sum
+
+
+def loss_and_gradient(params, grad, network, X, Y, sample_weight, alpha, buffers):
+    """One forward and one backward pass; see :func:`backward`."""
+    forward(params, network, X, buffers)
+    return backward(params, grad, network, X, Y, sample_weight, alpha, buffers)
+
+
+def predict(params, network, X):
+    """Output a^(L) for X, in fresh arrays (no training buffers needed)."""
+    buffers = Buffers(
+        network, params.layer_sizes, X.shape[0], params.theta.dtype, training=False
+    )
+    return forward(params, network, X, buffers)

@@ -1,0 +1,93 @@
+"""In-place update rules on the flat parameter vector theta.
+
+Each optimizer keeps its state in vectors shaped like theta and updates
+theta with whole-vector ufuncs writing into one scratch vector, so a step
+allocates nothing.
+"""
+
+import numpy as np
+
+
+class SGD:
+    """Stochastic gradient descent with (Nesterov) momentum.
+
+    v <- mu v - eta grad;  theta <- theta + v             (classical)
+    theta <- theta + mu v - eta grad                      (Nesterov)
+
+    Parameters
+    ----------
+    n_params : int
+    dtype : numpy dtype
+    learning_rate : float
+        eta; schedules change it between epochs.
+    momentum : float
+        mu in [0, 1].
+    nesterov : bool
+    """
+
+    def __init__(self, n_params, dtype, learning_rate, momentum=0.9, nesterov=True):
+        self.dtype = np.dtype(dtype)
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.velocity = np.zeros(n_params, dtype=dtype)
+        self._scratch = np.empty(n_params, dtype=dtype)
+
+    def step(self, theta, grad):
+        """Move theta against grad, in place."""
+        v, s = self.velocity, self._scratch
+        np.multiply(grad, self.learning_rate, out=s)
+        v *= self.momentum
+        v -= s
+        if self.nesterov:
+            theta -= s
+            np.multiply(v, self.momentum, out=s)
+            theta += s
+        else:
+            theta += v
+
+
+class Adam:
+    """Adam (Kingma & Ba, 2014) with bias correction folded into the step size.
+
+    m <- b1 m + (1 - b1) grad;   v <- b2 v + (1 - b2) grad^2
+    theta <- theta - eta sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)
+
+    Parameters
+    ----------
+    n_params : int
+    dtype : numpy dtype
+    learning_rate : float
+    beta_1, beta_2 : float
+        Decay rates of the first and second moment estimates, in [0, 1).
+    epsilon : float
+    """
+
+    def __init__(
+        self, n_params, dtype, learning_rate, beta_1=0.9, beta_2=0.999, epsilon=1e-8
+    ):
+        self.dtype = np.dtype(dtype)
+        self.learning_rate = learning_rate
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+        self.t = 0
+        self.m = np.zeros(n_params, dtype=dtype)
+        self.v = np.zeros(n_params, dtype=dtype)
+        self._scratch = np.empty(n_params, dtype=dtype)
+
+    def step(self, theta, grad):
+        """Move theta against grad, in place."""
+        b1, b2, s = self.beta_1, self.beta_2, self._scratch
+        self.t += 1
+        self.m *= b1
+        np.multiply(grad, 1 - b1, out=s)
+        self.m += s
+        self.v *= b2
+        np.multiply(grad, grad, out=s)
+        s *= 1 - b2
+        self.v += s
+        eta_t = self.learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        np.sqrt(self.v, out=s)
+        s += self.epsilon
+        np.divide(self.m, s, out=s)
+        s *= eta_t
+        theta -= s
