@@ -5,6 +5,7 @@ vector theta, hands it to a training loop and writes the fitted attributes
 back. It never computes a gradient itself.
 """
 
+import math
 import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
@@ -31,6 +32,11 @@ from ._network import (
     predict,
 )
 from ._training import SGD, Adam, History, make_schedule, run_epochs, run_lbfgs
+
+# dtype='auto' trains in float32 from this many (samples x parameters) on:
+# an epoch of about 0.6 GFLOP, where matrix products dominate and float32
+# halves their time. Below it an epoch takes milliseconds either way.
+_FLOAT32_MIN_WORK = 10**8
 
 # The loss each output activation is paired with (see _network/losses.py).
 _LOSS_OF_OUTPUT = {loss.out_activation: name for name, loss in OUTPUT_LOSSES.items()}
@@ -72,7 +78,7 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
-        "dtype": [StrOptions({"float32", "float64"})],
+        "dtype": [StrOptions({"auto", "float32", "float64"})],
     }
 
     @abstractmethod
@@ -163,16 +169,17 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
             not self.warm_start and not incremental
         )
         X, Y = self._validate_input(X, y, incremental, reset=first_pass)
+        layer_sizes = [X.shape[1], *hidden, Y.shape[1]]
+        dtype = self._compute_dtype(X, layer_sizes)
+        X, Y = X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+                sample_weight, X, dtype=dtype, ensure_non_negative=True
             )
-        layer_sizes = [X.shape[1], *hidden, Y.shape[1]]
-        dtype = np.dtype(self.dtype)
         random_state = check_random_state(self.random_state)
 
         if first_pass:
-            params = Parameters(layer_sizes, dtype)
+            params = Parameters(layer_sizes, np.float64)
             glorot_uniform(params, random_state, self.activation)
             self._history = None
             self._optimizer = None
@@ -180,7 +187,7 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
             self.n_layers_ = len(layer_sizes)
             self.out_activation_ = OUTPUT_LOSSES[self._loss_name()].out_activation
         else:
-            params = self._parameters(dtype)
+            params = self._parameters()
             if params.layer_sizes != tuple(layer_sizes):
                 raise ValueError(
                     "Cannot continue training: the network has layer sizes "
@@ -200,6 +207,18 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
             )
         self._set_layers(params)
         return self
+
+    def _compute_dtype(self, X, layer_sizes):
+        """The precision of the forward and backward passes (see ``dtype``)."""
+        if self.dtype != "auto":
+            return np.dtype(self.dtype)
+        if self.solver == "lbfgs":
+            return np.dtype(np.float64)
+        if X.dtype == np.float32:
+            return X.dtype
+        n_params = sum((a + 1) * b for a, b in zip(layer_sizes, layer_sizes[1:]))
+        work = X.shape[0] * n_params
+        return np.dtype(np.float32 if work >= _FLOAT32_MIN_WORK else np.float64)
 
     def _fit_lbfgs(self, params, network, X, Y, sample_weight):
         result = run_lbfgs(
@@ -233,21 +252,21 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
     def _fit_stochastic(
         self, params, network, X, Y, sample_weight, random_state, incremental
     ):
-        if self.early_stopping and incremental:
-            raise ValueError("partial_fit does not support early_stopping=True")
+        # A stream has no held-out set: partial_fit trains on all it is given
+        # and monitors the training loss, whatever early_stopping says.
+        early_stopping = self.early_stopping and not incremental
         X_val = None
-        if self.early_stopping:
+        if early_stopping:
             X, X_val, Y, Y_val, sample_weight, sw_val = self._split_validation(
                 X, Y, sample_weight, random_state
             )
 
         optimizer = self._optimizer if incremental else None
-        if optimizer is None or optimizer.rule.dtype != params.theta.dtype:
+        if optimizer is None:
             optimizer = self._make_optimizer(params)
         self._optimizer = optimizer
         if self._history is None:
-            self._history = History(early_stopping=self.early_stopping)
-            self.t_ = 0
+            self._history = History(early_stopping=early_stopping)
 
         validation_score = None
         if X_val is not None:
@@ -278,22 +297,31 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         self._set_history(self._history)
 
     def _split_validation(self, X, Y, sample_weight, random_state):
-        arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
+        """Hold out validation_fraction of the rows (at least 2) for early stopping.
+
+        The split is stratified by class for single-label classification
+        whenever every class has the 2 members that needs; otherwise it is a
+        plain shuffled split.
+        """
+        n = X.shape[0]
+        n_val = max(math.ceil(self.validation_fraction * n), 2)
+        if n - n_val < 1:
+            raise ValueError(
+                "early_stopping needs at least 3 samples (2 held out for "
+                f"validation, 1 to train on), got n_samples={n}. Set "
+                "early_stopping=False or provide more data."
+            )
         stratify = self._stratify(Y)
+        if stratify is not None:
+            counts = np.unique(stratify, return_counts=True)[1]
+            if counts.min() < 2 or min(n_val, n - n_val) < len(counts):
+                stratify = None
+        arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
         split = train_test_split(
-            *arrays,
-            random_state=random_state,
-            test_size=self.validation_fraction,
-            stratify=stratify,
+            *arrays, random_state=random_state, test_size=n_val, stratify=stratify
         )
         X_train, X_val, Y_train, Y_val = split[:4]
         sw_train, sw_val = split[4:] if sample_weight is not None else (None, None)
-        if X_val.shape[0] < 2:
-            raise ValueError(
-                "The validation set is too small: it has "
-                f"{X_val.shape[0]} sample(s). Increase 'validation_fraction' or "
-                "the size of your dataset."
-            )
         return X_train, X_val, Y_train, Y_val, sw_train, sw_val
 
     def _batch_size(self, n_samples):
@@ -334,9 +362,9 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
 
     # -- fitted attributes ----------------------------------------------
 
-    def _parameters(self, dtype):
-        """The fitted coefs_ / intercepts_ copied into one flat vector."""
-        return Parameters.from_layers(self.coefs_, self.intercepts_, dtype)
+    def _parameters(self):
+        """The fitted coefs_ / intercepts_ copied into one float64 vector."""
+        return Parameters.from_layers(self.coefs_, self.intercepts_, np.float64)
 
     def _set_layers(self, params):
         self.coefs_ = [params.W[l] for l in range(1, params.L + 1)]
@@ -364,7 +392,7 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         X = validate_data(
             self, X, accept_sparse=["csr", "csc"], dtype=np.float64, reset=False
         )
-        params = self._parameters(np.float64)
+        params = self._parameters()
         network = Network(
             ACTIVATIONS[self.activation],
             OUTPUT_LOSSES[_LOSS_OF_OUTPUT[self.out_activation_]],

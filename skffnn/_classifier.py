@@ -76,7 +76,7 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
-        dtype="float32",
+        dtype="auto",
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -114,7 +114,7 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
             y,
             accept_sparse="csr",
             multi_output=True,
-            dtype=np.dtype(self.dtype).type,
+            dtype=(np.float64, np.float32),
             reset=reset,
         )
         if y.ndim == 2 and y.shape[1] == 1:
@@ -142,7 +142,7 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
                 "FFNNClassifier needs samples of at least 2 classes, but the "
                 f"data contains only one class: {self.classes_[0]!r}."
             )
-        Y = self._label_binarizer.transform(y).astype(X.dtype)
+        Y = self._label_binarizer.transform(y).astype(np.float64)
         return X, Y
 
     def _loss_name(self):

@@ -68,10 +68,13 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,) or int, default=(100,)
         Hold out validation_fraction of the training data (stratified for
         single-label classification), stop when its score has not improved
         by tol for n_iter_no_change epochs, and restore the weights of the
-        best epoch. Stochastic solvers only.
+        best epoch. Stochastic solvers and ``fit`` only: ``partial_fit``
+        trains on every sample it is given and monitors the training loss
+        (scikit-learn's MLP raises an error there instead).
 
     validation_fraction : float, default=0.1
-        Share of the training data held out for early stopping, in (0, 1).
+        Share of the training data held out for early stopping, in (0, 1);
+        at least 2 samples are held out.
 
     beta_1 : float, default=0.9
         Decay of Adam's first-moment estimate, in [0, 1).
@@ -89,15 +92,19 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,) or int, default=(100,)
     max_fun : int, default=15000
         Loss evaluations at most for 'lbfgs'.
 
-    dtype : {'float32', 'float64'}, default='float32'
-        Precision of the weights and of all training arithmetic. float32
-        halves the time and memory of every matrix product, which is where
-        training spends its time, and is standard practice for neural
-        networks; 'float64' gives scikit-learn MLP's precision (use it for
-        gradient checks). Predictions are always computed in float64 from
-        the trained weights, so they do not depend on how rows are batched.
-        This is the one deliberate default that differs from MLP, which
-        trains in the dtype of X.
+    dtype : {'auto', 'float32', 'float64'}, default='auto'
+        Precision of the forward and backward passes. Training time is
+        matrix products, and float32 halves their time and memory. 'auto'
+        chooses float32 for the stochastic solvers when X is float32 or when
+        an epoch is large (n_samples x n_parameters >= 1e8, about 0.6 GFLOP,
+        where the products dominate), and float64 otherwise: small problems
+        gain nothing from float32, and 'lbfgs' needs loss values accurate
+        beyond float32's 7 digits for its line search. Whatever this
+        precision, the weights being trained are kept in float64 (mixed
+        precision: updates smaller than a float32 rounding step are not
+        lost), ``coefs_`` are float64, and predictions are computed in
+        float64, so they do not depend on how rows are batched.
+        scikit-learn's MLP instead trains in the dtype of X.
 """
 
 ATTRIBUTES = """\

@@ -77,7 +77,7 @@ class FFNNRegressor(RegressorMixin, BaseFFNN):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
-        dtype="float32",
+        dtype="auto",
     ):
         self.loss = loss
         super().__init__(
@@ -115,7 +115,7 @@ class FFNNRegressor(RegressorMixin, BaseFFNN):
             accept_sparse="csr",
             multi_output=True,
             y_numeric=True,
-            dtype=np.dtype(self.dtype).type,
+            dtype=(np.float64, np.float32),
             reset=reset,
         )
         if y.ndim == 2 and y.shape[1] == 1:
@@ -125,7 +125,7 @@ class FFNNRegressor(RegressorMixin, BaseFFNN):
                 "loss='poisson' requires non-negative targets y, but y has "
                 f"{int((y < 0).sum())} negative value(s)."
             )
-        Y = y.reshape(len(y), -1).astype(X.dtype)
+        Y = y.reshape(len(y), -1).astype(np.float64)
         return X, Y
 
     def _loss_name(self):

@@ -68,9 +68,15 @@ class Parameters:
         """The weight part of theta, ``theta[:n_weights]`` (a view)."""
         return self.theta[: self.n_weights]
 
-    def like(self, theta=None):
-        """Parameters of the same shapes over another vector (default zeros)."""
-        return Parameters(self.layer_sizes, self.theta.dtype, theta)
+    def like(self, dtype=None):
+        """Zero parameters of the same shapes (default: the same dtype)."""
+        return Parameters(self.layer_sizes, dtype or self.theta.dtype)
+
+    def in_dtype(self, dtype):
+        """These parameters if already of ``dtype``, else a cast copy."""
+        if self.theta.dtype == dtype:
+            return self
+        return Parameters(self.layer_sizes, dtype, self.theta.astype(dtype))
 
     @classmethod
     def from_layers(cls, coefs, intercepts, dtype):

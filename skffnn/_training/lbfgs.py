@@ -11,8 +11,8 @@ def run_lbfgs(
 ):
     """Minimize the full-batch loss over ``params.theta`` (in place).
 
-    L-BFGS-B works in float64; for a float32 network the iterate is cast
-    into theta before each evaluation and the gradient cast back.
+    L-BFGS-B works in float64 on the master weights ``params``; the loss and
+    gradient are evaluated in the dtype of X on a cast copy.
 
     Parameters
     ----------
@@ -35,13 +35,15 @@ def run_lbfgs(
     -------
     result : scipy.optimize.OptimizeResult
     """
-    buffers = Buffers(network, params.layer_sizes, X.shape[0], params.theta.dtype)
-    grad = params.like()
+    dtype = X.dtype
+    compute = params.in_dtype(dtype)
+    buffers = Buffers(network, params.layer_sizes, X.shape[0], dtype)
+    grad = params.like(dtype)
 
     def fun(theta):
-        params.theta[...] = theta
+        compute.theta[...] = theta
         loss = loss_and_gradient(
-            params, grad, network, X, Y, sample_weight, alpha, buffers
+            compute, grad, network, X, Y, sample_weight, alpha, buffers
         )
         return loss, grad.theta.astype(np.float64)
 
