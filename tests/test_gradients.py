@@ -1,0 +1,137 @@
+"""Backpropagation against central finite differences, in float64."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from skffnn._network import (
+    ACTIVATIONS,
+    OUTPUT_LOSSES,
+    Buffers,
+    Network,
+    Parameters,
+    loss_and_gradient,
+)
+
+LAYER_SIZES = (4, 6, 5, 3)  # two hidden layers
+N_SAMPLES = 12
+H = 1e-6
+
+
+def _targets(loss, rng):
+    n_out = LAYER_SIZES[-1]
+    if loss == "log_loss":
+        return np.eye(n_out)[rng.randint(n_out, size=N_SAMPLES)]
+    if loss == "binary_log_loss":
+        return rng.randint(2, size=(N_SAMPLES, n_out)).astype(float)
+    if loss == "poisson":
+        return rng.poisson(2.0, size=(N_SAMPLES, n_out)).astype(float)
+    return rng.normal(size=(N_SAMPLES, n_out))
+
+
+def _objective(params, network, X, Y, sw, alpha):
+    buffers = Buffers(network, params.layer_sizes, X.shape[0], np.float64)
+    grad = params.like()
+    loss = loss_and_gradient(params, grad, network, X, Y, sw, alpha, buffers)
+    return loss, grad, buffers
+
+
+def _finite_differences(params, network, X, Y, sw, alpha):
+    fd = np.empty_like(params.theta)
+    for i in range(params.theta.size):
+        saved = params.theta[i]
+        params.theta[i] = saved + H
+        up = _objective(params, network, X, Y, sw, alpha)[0]
+        params.theta[i] = saved - H
+        down = _objective(params, network, X, Y, sw, alpha)[0]
+        params.theta[i] = saved
+        fd[i] = (up - down) / (2 * H)
+    return fd
+
+
+def _max_relative_error(params, grad, fd):
+    """Largest |backprop - fd| per layer block, relative to that block's scale."""
+    errors = []
+    g, f = params.like(), params.like()
+    g.theta[...], f.theta[...] = grad.theta, fd
+    for l in range(1, params.L + 1):
+        for a, b in ((g.W[l], f.W[l]), (g.b[l], f.b[l])):
+            errors.append(np.abs(a - b).max() / np.abs(b).max())
+    return max(errors)
+
+
+@pytest.mark.parametrize(
+    "activation, loss, alpha, weighted",
+    list(itertools.product(ACTIVATIONS, OUTPUT_LOSSES, [0.0, 0.3], [False, True])),
+)
+def test_backprop_matches_finite_differences(activation, loss, alpha, weighted):
+    rng = np.random.RandomState(0)
+    network = Network(ACTIVATIONS[activation], OUTPUT_LOSSES[loss])
+    params = Parameters(LAYER_SIZES, np.float64)
+    params.theta[...] = rng.normal(scale=0.5, size=params.theta.size)
+    X = rng.normal(size=(N_SAMPLES, LAYER_SIZES[0]))
+    Y = _targets(loss, rng)
+    sw = rng.uniform(0.2, 3.0, size=N_SAMPLES) if weighted else None
+
+    loss_value, grad, _ = _objective(params, network, X, Y, sw, alpha)
+    if activation == "relu":
+        # A finite difference across relu's kink would not be a derivative.
+        a = X
+        for l in range(1, params.L):
+            z = a @ params.W[l] + params.b[l]
+            assert np.abs(z).min() > 10 * H
+            a = np.maximum(z, 0)
+
+    fd = _finite_differences(params, network, X, Y, sw, alpha)
+    assert np.isfinite(loss_value)
+    assert _max_relative_error(params, grad, fd) <= 1e-6
+    np.testing.assert_allclose(grad.theta, fd, rtol=1e-6, atol=1e-8)
+
+
+def test_loss_values_match_their_definitions():
+    """The per-sample losses computed from z equal the textbook formulas."""
+    rng = np.random.RandomState(1)
+    z = rng.normal(size=(7, 3))
+    onehot = np.eye(3)[rng.randint(3, size=7)]
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(
+        OUTPUT_LOSSES["log_loss"].sample_loss(z, onehot),
+        -(onehot * np.log(p)).sum(axis=1),
+    )
+    y01 = rng.randint(2, size=(7, 3)).astype(float)
+    s = 1 / (1 + np.exp(-z))
+    np.testing.assert_allclose(
+        OUTPUT_LOSSES["binary_log_loss"].sample_loss(z, y01),
+        -(y01 * np.log(s) + (1 - y01) * np.log(1 - s)).sum(axis=1),
+    )
+    counts = rng.poisson(2.0, size=(7, 3)).astype(float)
+    mu = np.exp(z)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ylogy = np.where(counts > 0, counts * np.log(counts / mu), 0.0)
+    np.testing.assert_allclose(
+        OUTPUT_LOSSES["poisson"].sample_loss(z, counts),
+        (ylogy - counts + mu).sum(axis=1),
+    )
+    y = rng.normal(size=(7, 3))
+    np.testing.assert_allclose(
+        OUTPUT_LOSSES["squared_error"].sample_loss(z, y),
+        0.5 * ((z - y) ** 2).sum(axis=1),
+    )
+
+
+def test_network_package_does_not_import_sklearn():
+    import ast
+    from pathlib import Path
+
+    import skffnn._network as network
+
+    for path in Path(network.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            assert not any(n.split(".")[0] == "sklearn" for n in names), path
