@@ -26,6 +26,7 @@ from sklearn.utils.validation import (
 from ._network import (
     ACTIVATIONS,
     OUTPUT_LOSSES,
+    Layers,
     Network,
     Parameters,
     glorot_uniform,
@@ -170,7 +171,9 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         )
         X, Y = self._validate_input(X, y, incremental, reset=first_pass)
         layer_sizes = [X.shape[1], *hidden, Y.shape[1]]
-        dtype = self._compute_dtype(X, layer_sizes)
+        if first_pass or not incremental:
+            self._dtype = self._compute_dtype(X, layer_sizes)
+        dtype = self._dtype  # kept by partial_fit, whatever its chunk sizes
         X, Y = X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
@@ -179,7 +182,7 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         random_state = check_random_state(self.random_state)
 
         if first_pass:
-            params = Parameters(layer_sizes, np.float64)
+            params = Parameters(layer_sizes, dtype)
             glorot_uniform(params, random_state, self.activation)
             self._history = None
             self._optimizer = None
@@ -187,7 +190,7 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
             self.n_layers_ = len(layer_sizes)
             self.out_activation_ = OUTPUT_LOSSES[self._loss_name()].out_activation
         else:
-            params = self._parameters()
+            params = Parameters.from_layers(self.coefs_, self.intercepts_, dtype)
             if params.layer_sizes != tuple(layer_sizes):
                 raise ValueError(
                     "Cannot continue training: the network has layer sizes "
@@ -362,13 +365,11 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
 
     # -- fitted attributes ----------------------------------------------
 
-    def _parameters(self):
-        """The fitted coefs_ / intercepts_ copied into one float64 vector."""
-        return Parameters.from_layers(self.coefs_, self.intercepts_, np.float64)
-
     def _set_layers(self, params):
-        self.coefs_ = [params.W[l] for l in range(1, params.L + 1)]
-        self.intercepts_ = [params.b[l] for l in range(1, params.L + 1)]
+        # float64 whatever the training precision: predictions are computed
+        # in float64 from these arrays, without casting them at every call.
+        self.coefs_ = [W.astype(np.float64, copy=False) for W in params.W[1:]]
+        self.intercepts_ = [b.astype(np.float64, copy=False) for b in params.b[1:]]
 
     def _set_history(self, history):
         self.n_iter_ = history.n_iter
@@ -392,7 +393,7 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         X = validate_data(
             self, X, accept_sparse=["csr", "csc"], dtype=np.float64, reset=False
         )
-        params = self._parameters()
+        params = Layers(self.coefs_, self.intercepts_)
         network = Network(
             ACTIVATIONS[self.activation],
             OUTPUT_LOSSES[_LOSS_OF_OUTPUT[self.out_activation_]],

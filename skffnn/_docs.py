@@ -99,11 +99,11 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,) or int, default=(100,)
         an epoch is large (n_samples x n_parameters >= 1e8, about 0.6 GFLOP,
         where the products dominate), and float64 otherwise: small problems
         gain nothing from float32, and 'lbfgs' needs loss values accurate
-        beyond float32's 7 digits for its line search. Whatever this
-        precision, the weights being trained are kept in float64 (mixed
-        precision: updates smaller than a float32 rounding step are not
-        lost), ``coefs_`` are float64, and predictions are computed in
-        float64, so they do not depend on how rows are batched.
+        beyond float32's 7 digits for its line search. ``partial_fit``
+        keeps the precision chosen at its first call. Whatever the training
+        precision, ``coefs_`` and ``intercepts_`` are stored in float64 and
+        predictions are computed in float64, so they do not depend on how
+        rows are batched.
         scikit-learn's MLP instead trains in the dtype of X.
 """
 

@@ -274,7 +274,8 @@ def test_auto_dtype_picks_float32_for_large_epochs():
     lbfgs = FFNNClassifier(solver="lbfgs")
     assert lbfgs._compute_dtype(X.astype(np.float32), [100, 512, 1]) == np.float64
     model.fit(X, y)
-    assert model.coefs_[0].dtype == np.float64  # master weights
+    assert model._dtype == np.float32
+    assert model.coefs_[0].dtype == np.float64  # stored for float64 predictions
 
 
 def test_float32_training_is_as_accurate_as_float64(digits):

@@ -3,7 +3,7 @@
 from .activations import ACTIVATIONS, Activation
 from .initialization import glorot_uniform
 from .losses import OUTPUT_LOSSES, OutputLoss
-from .parameters import Parameters
+from .parameters import Layers, Parameters
 from .propagation import (
     Buffers,
     Network,
@@ -17,6 +17,7 @@ __all__ = [
     "ACTIVATIONS",
     "Activation",
     "Buffers",
+    "Layers",
     "Network",
     "OUTPUT_LOSSES",
     "OutputLoss",

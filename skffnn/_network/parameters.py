@@ -64,6 +64,10 @@ class Parameters:
         return len(self.layer_sizes) - 1
 
     @property
+    def dtype(self):
+        return self.theta.dtype
+
+    @property
     def weights(self):
         """The weight part of theta, ``theta[:n_weights]`` (a view)."""
         return self.theta[: self.n_weights]
@@ -71,12 +75,6 @@ class Parameters:
     def like(self, dtype=None):
         """Zero parameters of the same shapes (default: the same dtype)."""
         return Parameters(self.layer_sizes, dtype or self.theta.dtype)
-
-    def in_dtype(self, dtype):
-        """These parameters if already of ``dtype``, else a cast copy."""
-        if self.theta.dtype == dtype:
-            return self
-        return Parameters(self.layer_sizes, dtype, self.theta.astype(dtype))
 
     @classmethod
     def from_layers(cls, coefs, intercepts, dtype):
@@ -87,3 +85,29 @@ class Parameters:
             params.W[l][...] = W
             params.b[l][...] = b
         return params
+
+
+class Layers:
+    """Per-layer weights held as separate arrays, without a flat vector.
+
+    What a forward pass needs from already-fitted weights (sklearn's
+    ``coefs_`` and ``intercepts_``), viewed without copying them.
+
+    Parameters
+    ----------
+    coefs : list of ndarray
+        W^(1), ..., W^(L), all of one dtype.
+    intercepts : list of ndarray
+        b^(1), ..., b^(L).
+    """
+
+    def __init__(self, coefs, intercepts):
+        self.W = [None, *coefs]
+        self.b = [None, *intercepts]
+        self.layer_sizes = (coefs[0].shape[0], *(W.shape[1] for W in coefs))
+        self.dtype = coefs[0].dtype
+
+    @property
+    def L(self):
+        """Index of the output layer."""
+        return len(self.W) - 1

@@ -7,9 +7,9 @@ For a batch of m samples (rows), layers l = 1 ... L:
     backward   delta^(l-1) = (delta^(l) W^(l)^T) * g'(z^(l-1))
     gradient   dW^(l) = a^(l-1)^T delta^(l),     db^(l) = sum_rows delta^(l)
 
-Sample weights s scale each row of delta^(L); the loss and the gradient are
-divided by sum(s) (m without weights), and the L2 penalty alpha/2 ||W||^2
-is divided by the same sum, as in scikit-learn's MLP.
+The objective of a batch is its weighted mean loss plus the L2 penalty
+alpha/2 ||W||^2 divided by the same total weight sum(s) (m without
+weights), as in scikit-learn's MLP; delta^(L) carries the factor s / sum(s).
 
 Every array written here lives in a :class:`Buffers` allocated once per fit,
 so the hot loop creates no new arrays of batch size.
@@ -53,6 +53,8 @@ class Buffers:
     def __init__(self, network, layer_sizes, m, dtype, training=True):
         L = len(layer_sizes) - 1
         self.m = m
+        n_weights = sum(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+        self.penalty_grad = np.empty(n_weights, dtype=dtype) if training else None
         self.z, self.a, self.delta = [None], [None], [None]
         for l in range(1, L + 1):
             shape = (m, layer_sizes[l])
@@ -104,11 +106,16 @@ def forward(params, network, X, buffers):
 def backward(params, grad, network, X, Y, sample_weight, alpha, buffers):
     """Backpropagate after :func:`forward`; fill ``grad``, return the loss.
 
+    The objective is the weighted mean loss of the batch plus the penalty,
+    ``(sum_i s_i loss_i + alpha/2 ||W||^2) / sum_i s_i``. Scaling
+    delta^(L) by s_i / sum(s) makes every delta^(l) the derivative of that
+    mean, so the gradients come out already divided.
+
     Parameters
     ----------
     params : Parameters
     grad : Parameters
-        Receives d loss / d theta (same layout as params).
+        Receives d objective / d theta (same layout as params).
     network : Network
     X : {ndarray, sparse matrix} of shape (m, n_0)
         The batch given to :func:`forward`.
@@ -123,7 +130,7 @@ def backward(params, grad, network, X, Y, sample_weight, alpha, buffers):
     Returns
     -------
     loss : float
-        Weighted mean loss plus penalty, the objective that grad derives.
+        The objective that grad derives.
     """
     m, L = X.shape[0], params.L
     z, a = buffers.z, buffers.a
@@ -131,10 +138,13 @@ def backward(params, grad, network, X, Y, sample_weight, alpha, buffers):
     sample_loss = network.output.sample_loss(z[L][:m], Y)
     delta = np.subtract(a[L][:m], Y, out=buffers.delta[L][:m])
     if sample_weight is None:
-        loss, s_sum = float(sample_loss.sum()), m
+        s_sum = m
+        loss = float(sample_loss.sum())
+        delta *= 1.0 / m
     else:
-        loss, s_sum = float(sample_loss @ sample_weight), float(sample_weight.sum())
-        delta *= sample_weight[:, None]
+        s_sum = float(sample_weight.sum())
+        loss = float(sample_loss @ sample_weight)
+        delta *= (sample_weight / s_sum)[:, None]
 
     for l in range(L, 0, -1):
         a_prev = X if l == 1 else a[l - 1][:m]
@@ -149,8 +159,8 @@ def backward(params, grad, network, X, Y, sample_weight, alpha, buffers):
     if alpha:
         w = params.weights
         loss += 0.5 * alpha * float(w @ w)
-        grad.weights[...] += alpha * w
-    grad.theta /= s_sum
+        penalty_grad = np.multiply(w, alpha / s_sum, out=buffers.penalty_grad)
+        grad.weights[...] += penalty_grad
     return loss / s_sum
 
 
@@ -161,8 +171,12 @@ def loss_and_gradient(params, grad, network, X, Y, sample_weight, alpha, buffers
 
 
 def predict(params, network, X):
-    """Output a^(L) for X, in fresh arrays (no training buffers needed)."""
+    """Output a^(L) for X, in fresh arrays (no training buffers needed).
+
+    ``params`` may be :class:`Parameters` or any object with per-layer lists
+    ``W`` and ``b`` (index 0 unused), such as :class:`Layers`.
+    """
     buffers = Buffers(
-        network, params.layer_sizes, X.shape[0], params.theta.dtype, training=False
+        network, params.layer_sizes, X.shape[0], params.dtype, training=False
     )
     return forward(params, network, X, buffers)

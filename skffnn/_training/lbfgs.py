@@ -11,8 +11,8 @@ def run_lbfgs(
 ):
     """Minimize the full-batch loss over ``params.theta`` (in place).
 
-    L-BFGS-B works in float64 on the master weights ``params``; the loss and
-    gradient are evaluated in the dtype of X on a cast copy.
+    L-BFGS-B iterates in float64; each iterate is cast into ``params.theta``
+    (the dtype of X) and the gradient cast back.
 
     Parameters
     ----------
@@ -35,15 +35,13 @@ def run_lbfgs(
     -------
     result : scipy.optimize.OptimizeResult
     """
-    dtype = X.dtype
-    compute = params.in_dtype(dtype)
-    buffers = Buffers(network, params.layer_sizes, X.shape[0], dtype)
-    grad = params.like(dtype)
+    buffers = Buffers(network, params.layer_sizes, X.shape[0], params.dtype)
+    grad = params.like()
 
     def fun(theta):
-        compute.theta[...] = theta
+        params.theta[...] = theta
         loss = loss_and_gradient(
-            compute, grad, network, X, Y, sample_weight, alpha, buffers
+            params, grad, network, X, Y, sample_weight, alpha, buffers
         )
         return loss, grad.theta.astype(np.float64)
 

@@ -4,14 +4,6 @@ The loop owns no estimator: it receives arrays, a network, an optimizer, a
 schedule and (for early stopping) a callable scoring a parameter vector, and
 records what happened in a :class:`History` that the estimator turns into
 its fitted attributes.
-
-Precision: the parameters being trained (the *master* weights) are float64;
-the forward and backward passes run in the compute dtype on a copy refreshed
-before every batch. With float32 compute this is mixed-precision training:
-matrix products at float32 speed, while updates far smaller than a float32
-weight's rounding step still accumulate, and two trainings whose gradients
-differ only by float32 rounding end with weights that agree to float64
-accuracy rather than to float32's 7 digits.
 """
 
 import warnings
@@ -113,12 +105,10 @@ def run_epochs(
     Parameters
     ----------
     params : Parameters
-        The master weights (float64), trained in place.
+        Trained in place; X, Y and the parameters share one dtype.
     network : Network
     X : {ndarray, CSR matrix} of shape (n, n_0)
-        In the compute dtype.
     Y : ndarray of shape (n, n_L)
-        In the compute dtype.
     sample_weight : ndarray of shape (n,) or None
     optimizer : SGD or Adam
     schedule : learning-rate schedule (see ``schedules``)
@@ -145,10 +135,8 @@ def run_epochs(
     """
     n = X.shape[0]
     m = batch_size
-    dtype = X.dtype
-    compute = params.in_dtype(dtype)  # the weights the products run on
-    buffers = Buffers(network, params.layer_sizes, m, dtype)
-    grad = params.like(dtype)
+    buffers = Buffers(network, params.layer_sizes, m, params.dtype)
+    grad = params.like()
     batches = Batches(X, Y, sample_weight, m)
     order = np.arange(n) if shuffle else None
     total_weight = n if sample_weight is None else float(sample_weight.sum())
@@ -173,10 +161,8 @@ def run_epochs(
                 batch_weight = Xb.shape[0] if sb is None else float(sb.sum())
                 if batch_weight == 0:
                     continue  # rows of weight 0 are absent rows
-                if compute is not params:
-                    np.copyto(compute.theta, params.theta)
                 loss = loss_and_gradient(
-                    compute, grad, network, Xb, Yb, sb, alpha, buffers
+                    params, grad, network, Xb, Yb, sb, alpha, buffers
                 )
                 if not np.isfinite(loss):
                     break

@@ -1,0 +1,8 @@
+"""``python -m skffnn``: the same as the ``skffnn`` command."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
