@@ -386,19 +386,40 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         """Network output a^(L) for X, computed in float64.
 
         Predictions are computed in float64 whatever the training dtype, so
-        they do not depend on how rows are batched or ordered (float32 GEMM
-        kernels round differently for different row counts).
+        they do not depend on how rows are batched (float32 GEMM kernels
+        round differently for different row counts).
         """
-        check_is_fitted(self)
-        X = validate_data(
-            self, X, accept_sparse=["csr", "csc"], dtype=np.float64, reset=False
-        )
+        X = self._validate_predict_input(X)
         params = Layers(self.coefs_, self.intercepts_)
         network = Network(
             ACTIVATIONS[self.activation],
             OUTPUT_LOSSES[_LOSS_OF_OUTPUT[self.out_activation_]],
         )
         return predict(params, network, X)
+
+    def _validate_predict_input(self, X):
+        """X as float64 for prediction, with scikit-learn's checks.
+
+        A finite 2-D float ndarray of the fitted width, fitted without
+        feature names, is what validate_data would return unchanged (up to
+        the cast): it skips the general machinery, which costs more than
+        the forward pass of a single row.
+        """
+        if (
+            type(X) is np.ndarray
+            and X.ndim == 2
+            and X.dtype.kind == "f"
+            and X.shape[0] > 0
+            and hasattr(self, "coefs_")
+            and not hasattr(self, "feature_names_in_")
+            and X.shape[1] == self.n_features_in_
+            and np.isfinite(X.sum())
+        ):
+            return X.astype(np.float64, copy=False)
+        check_is_fitted(self)
+        return validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=np.float64, reset=False
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

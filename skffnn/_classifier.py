@@ -155,11 +155,22 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
             return None
         return Y[:, 0] if Y.shape[1] == 1 else Y.argmax(axis=1)
 
+    def _decode(self, output):
+        """Labels from network outputs (or from encoded targets)."""
+        y_type = self._label_binarizer.y_type_
+        if y_type == "multiclass":
+            return self.classes_[output.argmax(axis=1)]
+        if y_type == "binary":
+            # The sigmoid output is P(classes_[1]); LabelBinarizer's threshold.
+            return self.classes_[(output[:, 0] > 0.5).astype(np.intp)]
+        return self._label_binarizer.inverse_transform(output)
+
     def _score_output(self, output, Y, sample_weight):
         if not np.isfinite(output).all():
             return np.nan
-        inverse = self._label_binarizer.inverse_transform
-        return accuracy_score(inverse(Y), inverse(output), sample_weight=sample_weight)
+        return accuracy_score(
+            self._decode(Y), self._decode(output), sample_weight=sample_weight
+        )
 
     # -- fit ------------------------------------------------------------
 
@@ -238,10 +249,7 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         y : ndarray of shape (n_samples,) or (n_samples, n_classes)
             Predicted labels (an indicator matrix for multilabel targets).
         """
-        output = self._forward(X)
-        if self.n_outputs_ == 1:
-            output = output.ravel()
-        return self._label_binarizer.inverse_transform(output)
+        return self._decode(self._forward(X))
 
     def predict_proba(self, X):
         """Class probabilities.
