@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import expit, logsumexp, xlogy
+from scipy.special import expit, xlogy
 
 
 class OutputLoss(NamedTuple):
@@ -53,9 +53,15 @@ def softmax(z, out):
     out /= out.sum(axis=1, keepdims=True)
 
 
+def log_sum_exp(z):
+    """log(sum_k e^{z_k}) per row, shifted by the row maximum to stay finite."""
+    z_max = z.max(axis=1)
+    return np.log(np.exp(z - z_max[:, None]).sum(axis=1)) + z_max
+
+
 def cross_entropy(z, y):
     # -sum_k y_k log softmax(z)_k = logsumexp(z) - y . z   (rows of y sum to 1)
-    return logsumexp(z, axis=1) - np.einsum("ij,ij->i", y, z)
+    return log_sum_exp(z) - np.einsum("ij,ij->i", y, z)
 
 
 def exp(z, out):
