@@ -5,13 +5,16 @@ vector theta, hands it to a training loop and writes the fitted attributes
 back. It never computes a gradient itself.
 """
 
+import functools
 import math
 import warnings
 from abc import ABCMeta, abstractmethod
+from dataclasses import fields
 from numbers import Integral, Real
 from typing import NamedTuple
 
 import numpy as np
+import sklearn
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -25,11 +28,12 @@ from sklearn.utils.validation import (
 
 from ._network import (
     ACTIVATIONS,
-    OUTPUT_LOSSES,
+    SCHEMES,
     Layers,
     Network,
     Parameters,
-    glorot_uniform,
+    initialize,
+    output_loss,
     predict,
 )
 from ._training import SGD, Adam, History, make_schedule, run_epochs, run_lbfgs
@@ -40,7 +44,35 @@ from ._training import SGD, Adam, History, make_schedule, run_epochs, run_lbfgs
 _FLOAT32_MIN_WORK = 10**8
 
 # The loss each output activation is paired with (see _network/losses.py).
-_LOSS_OF_OUTPUT = {loss.out_activation: name for name, loss in OUTPUT_LOSSES.items()}
+# A loss paired with each output activation: prediction needs only its link.
+_LOSS_OF_OUTPUT = {
+    "identity": "squared_error",
+    "logistic": "binary_log_loss",
+    "softmax": "log_loss",
+    "exp": "poisson",
+}
+
+
+def _unchanged_on_error(fit_method):
+    """Leave the estimator as it was when a fitting method raises.
+
+    validate_data sets n_features_in_ (and the classifier classes_) before
+    later checks can fail; a half-updated estimator would pass
+    check_is_fitted and then fail in predict with an unrelated error, or
+    predict with weights that do not match its attributes.
+    """
+
+    @functools.wraps(fit_method)
+    def fit_or_restore(self, *args, **kwargs):
+        state = self.__dict__.copy()
+        try:
+            return fit_method(self, *args, **kwargs)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(state)
+            raise
+
+    return fit_or_restore
 
 
 class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
@@ -51,7 +83,7 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
             "array-like",
             Interval(Integral, 1, None, closed="left"),
         ],
-        "activation": [StrOptions(set(ACTIVATIONS))],
+        "activation": [StrOptions(set(ACTIVATIONS)), list, tuple],
         "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [
@@ -80,6 +112,7 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "dtype": [StrOptions({"auto", "float32", "float64"})],
+        "weight_init": [StrOptions({"auto", *SCHEMES})],
     }
 
     @abstractmethod
@@ -109,6 +142,7 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         n_iter_no_change,
         max_fun,
         dtype,
+        weight_init,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -134,6 +168,7 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
         self.dtype = dtype
+        self.weight_init = weight_init
 
     # -- what the subclasses define -------------------------------------
 
@@ -143,7 +178,7 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
 
     @abstractmethod
     def _loss_name(self):
-        """Key of OUTPUT_LOSSES for the fitted target."""
+        """Name of the output loss for the fitted target (see output_loss)."""
 
     @abstractmethod
     def _score_output(self, output, Y, sample_weight):
@@ -164,6 +199,31 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
             )
         return [int(n) for n in sizes]
 
+    def _hidden_activations(self, n_hidden):
+        """The activation name of each hidden layer."""
+        if isinstance(self.activation, str):
+            return [self.activation] * n_hidden
+        names = list(self.activation)
+        if len(names) != n_hidden:
+            raise ValueError(
+                f"activation has {len(names)} entries but the network has "
+                f"{n_hidden} hidden layers; give one name per hidden layer or a "
+                "single name for all."
+            )
+        unknown = [name for name in names if name not in ACTIVATIONS]
+        if unknown:
+            raise ValueError(
+                f"Unknown activation(s) {unknown}; expected names among "
+                f"{sorted(ACTIVATIONS)}."
+            )
+        return names
+
+    def _network(self, loss_name, n_hidden):
+        activations = [ACTIVATIONS[n] for n in self._hidden_activations(n_hidden)]
+        huber_delta = getattr(self, "huber_delta", 1.0)  # regressor only
+        return Network.build(activations, output_loss(loss_name, huber_delta))
+
+    @_unchanged_on_error
     def _fit(self, X, y, sample_weight=None, incremental=False):
         hidden = self._hidden_sizes()
         first_pass = not hasattr(self, "coefs_") or (
@@ -183,12 +243,15 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
 
         if first_pass:
             params = Parameters(layer_sizes, dtype)
-            glorot_uniform(params, random_state, self.activation)
+            names = self._hidden_activations(len(hidden))
+            # MLP's rule scales the output layer by the last hidden activation.
+            following = names + names[-1:] if names else [self.activation]
+            initialize(params, random_state, self.weight_init, following)
             self._history = None
             self._optimizer = None
             self.n_outputs_ = Y.shape[1]
             self.n_layers_ = len(layer_sizes)
-            self.out_activation_ = OUTPUT_LOSSES[self._loss_name()].out_activation
+            self.out_activation_ = output_loss(self._loss_name()).out_activation
         else:
             params = Parameters.from_layers(self.coefs_, self.intercepts_, dtype)
             if params.layer_sizes != tuple(layer_sizes):
@@ -199,9 +262,7 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
                     "to train a new network."
                 )
 
-        network = Network(
-            ACTIVATIONS[self.activation], OUTPUT_LOSSES[self._loss_name()]
-        )
+        network = self._network(self._loss_name(), len(hidden))
         if self.solver == "lbfgs":
             self._fit_lbfgs(params, network, X, Y, sample_weight)
         else:
@@ -266,7 +327,7 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
 
         optimizer = self._optimizer if incremental else None
         if optimizer is None:
-            optimizer = self._make_optimizer(params)
+            optimizer = self._make_optimizer(params.theta.size, params.theta.dtype)
         self._optimizer = optimizer
         if self._history is None:
             self._history = History(early_stopping=early_stopping)
@@ -337,8 +398,8 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
             )
         return int(min(self.batch_size, n_samples))
 
-    def _make_optimizer(self, params):
-        n, dtype = params.theta.size, params.theta.dtype
+    def _make_optimizer(self, n, dtype):
+        """A fresh update rule and schedule for n parameters of the given dtype."""
         if self.solver == "sgd":
             rule = SGD(
                 n,
@@ -382,20 +443,33 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
 
     # -- predict --------------------------------------------------------
 
-    def _forward(self, X):
-        """Network output a^(L) for X, computed in float64.
+    def _forward(self, X, link=True):
+        """Network output a^(L) for X (z^(L) if not ``link``), in float64.
 
         Predictions are computed in float64 whatever the training dtype, so
         they do not depend on how rows are batched (float32 GEMM kernels
         round differently for different row counts).
         """
-        X = self._validate_predict_input(X)
-        params = Layers(self.coefs_, self.intercepts_)
-        network = Network(
-            ACTIVATIONS[self.activation],
-            OUTPUT_LOSSES[_LOSS_OF_OUTPUT[self.out_activation_]],
-        )
-        return predict(params, network, X)
+        # Inputs far outside the training range can overflow float64 on the
+        # way (a huge z^(L) under exp, inf - inf in a hidden layer): raise
+        # rather than answer inf or NaN, and without numpy's warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            X = self._validate_predict_input(X)
+            params = Layers(self.coefs_, self.intercepts_)
+            # squared_error's identity output leaves z^(L) as it is.
+            loss = _LOSS_OF_OUTPUT[self.out_activation_] if link else "squared_error"
+            network = self._network(loss, len(self.coefs_) - 1)
+            output = predict(params, network, X)
+        if not np.isfinite(output).all():
+            n_bad = int((~np.isfinite(output)).any(axis=1).sum())
+            raise ValueError(
+                f"The network's output overflows float64 for {n_bad} of "
+                f"{output.shape[0]} samples: X holds values too large for the "
+                f"fitted network (largest |X| is {abs(X).max():.3g}). Scale the "
+                "input like the training data (e.g. StandardScaler) and check it "
+                "for outliers."
+            )
+        return output
 
     def _validate_predict_input(self, X):
         """X as float64 for prediction, with scikit-learn's checks.
@@ -425,6 +499,84 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+    # -- persistence ----------------------------------------------------
+
+    def __getstate__(self):
+        """Fitted state as plain arrays, numbers and strings, with versions.
+
+        Optimizer, schedule, training history and dtype are saved as their
+        attribute dicts, so that skops can load a model trusting no type but
+        the estimator's own class, and rebuilt by ``__setstate__``.
+        """
+        from . import __version__
+
+        state = super().__getstate__()
+        state["_skffnn_version"] = __version__
+        state["_sklearn_version"] = sklearn.__version__
+        if isinstance(state.get("_dtype"), np.dtype):
+            state["_dtype"] = state["_dtype"].name
+        if isinstance(state.get("_optimizer"), _OptimizerState):
+            state["_optimizer"] = {
+                "rule": _plain_state(state["_optimizer"].rule),
+                "schedule": _plain_state(state["_optimizer"].schedule),
+            }
+        if isinstance(state.get("_history"), History):
+            history = state["_history"]
+            state["_history"] = {
+                f.name: getattr(history, f.name) for f in fields(history)
+            }
+        return state
+
+    def __setstate__(self, state):
+        from . import __version__
+
+        state = dict(state)
+        saved_with = (
+            state.pop("_skffnn_version", None),
+            state.pop("_sklearn_version", None),
+        )
+        running = (__version__, sklearn.__version__)
+        if saved_with != running:
+            warnings.warn(
+                f"This {type(self).__name__} was saved with skffnn "
+                f"{saved_with[0] or 'unknown'} and scikit-learn "
+                f"{saved_with[1] or 'unknown'}, and is loaded by skffnn "
+                f"{running[0]} and scikit-learn {running[1]}. Its fitted state may "
+                "not be valid in this version: refit it, or load it with the "
+                "versions that saved it.",
+                InconsistentVersionWarning,
+            )
+        self.__dict__.update(state)
+        if isinstance(self.__dict__.get("_dtype"), str):
+            self._dtype = np.dtype(self._dtype)
+        if isinstance(self.__dict__.get("_history"), dict):
+            self._history = History(**self._history)
+        if isinstance(self.__dict__.get("_optimizer"), dict):
+            self._optimizer = self._rebuild_optimizer(self._optimizer)
+
+    def _rebuild_optimizer(self, saved):
+        n = sum(W.size + b.size for W, b in zip(self.coefs_, self.intercepts_))
+        rule, schedule = self._make_optimizer(n, self._dtype)
+        vars(rule).update(saved["rule"])
+        vars(schedule).update(saved["schedule"])
+        return _OptimizerState(rule, schedule)
+
+
+class InconsistentVersionWarning(UserWarning):
+    """A saved model is loaded by other skffnn or scikit-learn versions."""
+
+
+def _plain_state(obj):
+    """The public attributes of an optimizer or schedule, but its dtype.
+
+    Scratch buffers (private) and the dtype are rebuilt with the object.
+    """
+    return {
+        name: value
+        for name, value in vars(obj).items()
+        if not name.startswith("_") and not isinstance(value, np.dtype)
+    }
 
 
 class _OptimizerState(NamedTuple):

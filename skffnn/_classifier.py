@@ -1,6 +1,7 @@
 """FFNNClassifier: label encoding, output choice and class probabilities."""
 
 import numpy as np
+from scipy.special import logsumexp
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
@@ -14,7 +15,7 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from . import _docs
-from ._base import BaseFFNN
+from ._base import BaseFFNN, _unchanged_on_error
 
 
 class FFNNClassifier(ClassifierMixin, BaseFFNN):
@@ -77,6 +78,7 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         n_iter_no_change=10,
         max_fun=15000,
         dtype="auto",
+        weight_init="auto",
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -103,6 +105,7 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
             n_iter_no_change=n_iter_no_change,
             max_fun=max_fun,
             dtype=dtype,
+            weight_init=weight_init,
         )
 
     # -- target encoding ------------------------------------------------
@@ -119,7 +122,14 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
+        try:
+            check_classification_targets(y)
+        except TypeError as error:
+            # numpy fails to sort labels such as 1 and 'a' with a bare TypeError.
+            raise TypeError(
+                f"y mixes labels of types that cannot be compared ({error}); "
+                "labels must be all numbers or all strings."
+            ) from error
         if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
             self._label_binarizer = LabelBinarizer().fit(y)
             self.classes_ = self._label_binarizer.classes_
@@ -206,6 +216,7 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
 
     @available_if(lambda est: est._check_solver())
     @_fit_context(prefer_skip_nested_validation=True)
+    @_unchanged_on_error
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Train for one epoch over the given data.
 
@@ -281,10 +292,17 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         Returns
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
-            ``log(predict_proba(X))``.
+            ``log(predict_proba(X))``, computed from the output layer's
+            pre-activations z so that it stays finite where a probability
+            rounds to 0.
         """
-        proba = self.predict_proba(X)
-        return np.log(proba, out=proba)
+        z = self._forward(X, link=False)
+        if self.out_activation_ == "softmax":
+            return z - logsumexp(z, axis=1, keepdims=True)
+        # log s(z) = -log(1 + e^-z) and log(1 - s(z)) = -log(1 + e^z)
+        if self.n_outputs_ == 1:
+            return -np.logaddexp(0, np.column_stack([z, -z]))
+        return -np.logaddexp(0, -z)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -1,9 +1,11 @@
 """FFNNRegressor: continuous targets with squared-error or Poisson loss."""
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import column_or_1d, validate_data
 
@@ -19,10 +21,14 @@ class FFNNRegressor(RegressorMixin, BaseFFNN):
 
     Parameters
     ----------
-    loss : {{'squared_error', 'poisson'}}, default='squared_error'
+    loss : {{'squared_error', 'poisson', 'huber', 'absolute_error'}}, \
+default='squared_error'
         'squared_error' is half the squared error with an identity output;
         'poisson' half the Poisson deviance with an exponential output
-        (log link), for non-negative targets such as counts.
+        (log link), for non-negative targets such as counts; 'huber' is
+        squared error for residuals up to huber_delta and absolute error
+        beyond (robust to outliers); 'absolute_error' fits the conditional
+        median (its gradient is the sign of the residual).
 
     {_docs.PARAMETERS}
     Attributes
@@ -47,7 +53,8 @@ class FFNNRegressor(RegressorMixin, BaseFFNN):
 
     _parameter_constraints: dict = {
         **BaseFFNN._parameter_constraints,
-        "loss": [StrOptions({"squared_error", "poisson"})],
+        "loss": [StrOptions({"squared_error", "poisson", "huber", "absolute_error"})],
+        "huber_delta": [Interval(Real, 0, None, closed="neither")],
     }
 
     def __init__(
@@ -78,8 +85,11 @@ class FFNNRegressor(RegressorMixin, BaseFFNN):
         n_iter_no_change=10,
         max_fun=15000,
         dtype="auto",
+        weight_init="auto",
+        huber_delta=1.0,
     ):
         self.loss = loss
+        self.huber_delta = huber_delta
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
             activation=activation,
@@ -105,6 +115,7 @@ class FFNNRegressor(RegressorMixin, BaseFFNN):
             n_iter_no_change=n_iter_no_change,
             max_fun=max_fun,
             dtype=dtype,
+            weight_init=weight_init,
         )
 
     def _validate_input(self, X, y, incremental, reset):

@@ -12,11 +12,15 @@ from skffnn._network import (
     Network,
     Parameters,
     loss_and_gradient,
+    output_loss,
+    predict,
 )
 
 LAYER_SIZES = (4, 6, 5, 3)  # two hidden layers
 N_SAMPLES = 12
 H = 1e-6
+LOSSES = [*OUTPUT_LOSSES, "huber"]
+KINKED = {"relu", "leaky_relu", "elu", "selu"}  # g' jumps (or g'' does) at 0
 
 
 def _targets(loss, rng):
@@ -28,6 +32,14 @@ def _targets(loss, rng):
     if loss == "poisson":
         return rng.poisson(2.0, size=(N_SAMPLES, n_out)).astype(float)
     return rng.normal(size=(N_SAMPLES, n_out))
+
+
+def _away_from_kinks(loss, params, network, X, Y):
+    """Residuals of the non-smooth losses stay clear of their kinks."""
+    if loss not in ("huber", "absolute_error"):
+        return
+    r = np.abs(predict(params, network, X) - Y)
+    assert np.abs(r - (0.5 if loss == "huber" else 0.0)).min() > 10 * H
 
 
 def _objective(params, network, X, Y, sw, alpha):
@@ -63,30 +75,64 @@ def _max_relative_error(params, grad, fd):
 
 @pytest.mark.parametrize(
     "activation, loss, alpha, weighted",
-    list(itertools.product(ACTIVATIONS, OUTPUT_LOSSES, [0.0, 0.3], [False, True])),
+    list(itertools.product(ACTIVATIONS, LOSSES, [0.0, 0.3], [False, True])),
 )
 def test_backprop_matches_finite_differences(activation, loss, alpha, weighted):
     rng = np.random.RandomState(0)
-    network = Network(ACTIVATIONS[activation], OUTPUT_LOSSES[loss])
+    g = ACTIVATIONS[activation]
+    output = output_loss(loss, huber_delta=0.5)
+    network = Network.build([g] * (len(LAYER_SIZES) - 2), output)
     params = Parameters(LAYER_SIZES, np.float64)
     params.theta[...] = rng.normal(scale=0.5, size=params.theta.size)
     X = rng.normal(size=(N_SAMPLES, LAYER_SIZES[0]))
     Y = _targets(loss, rng)
     sw = rng.uniform(0.2, 3.0, size=N_SAMPLES) if weighted else None
 
+    _away_from_kinks(loss, params, network, X, Y)
     loss_value, grad, _ = _objective(params, network, X, Y, sw, alpha)
-    if activation == "relu":
-        # A finite difference across relu's kink would not be a derivative.
+    if activation in KINKED:
+        # A finite difference across a kink would not be a derivative.
         a = X
         for l in range(1, params.L):
             z = a @ params.W[l] + params.b[l]
             assert np.abs(z).min() > 10 * H
-            a = np.maximum(z, 0)
+            a = np.empty_like(z)
+            g.g(z, out=a)
 
     fd = _finite_differences(params, network, X, Y, sw, alpha)
     assert np.isfinite(loss_value)
     assert _max_relative_error(params, grad, fd) <= 1e-6
     np.testing.assert_allclose(grad.theta, fd, rtol=1e-6, atol=1e-8)
+
+
+def test_mixed_activations_per_layer():
+    rng = np.random.RandomState(3)
+    sizes = (3, 5, 4, 4, 2)
+    names = ["tanh", "gelu", "silu"]
+    network = Network.build([ACTIVATIONS[n] for n in names], OUTPUT_LOSSES["log_loss"])
+    params = Parameters(sizes, np.float64)
+    params.theta[...] = rng.normal(scale=0.5, size=params.theta.size)
+    X = rng.normal(size=(N_SAMPLES, 3))
+    Y = np.eye(2)[rng.randint(2, size=N_SAMPLES)]
+    _, grad, _ = _objective(params, network, X, Y, None, 0.1)
+    fd = _finite_differences(params, network, X, Y, None, 0.1)
+    assert _max_relative_error(params, grad, fd) <= 1e-6
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_activation_derivative_matches_its_function(name):
+    """g' against a central difference of g, away from any kink."""
+    z = np.linspace(-3, 3, 61)
+    z = z[np.abs(z) > 1e-3]
+    g = ACTIVATIONS[name]
+    a = np.empty_like(z)
+    g.g(z, out=a)
+    delta = np.ones_like(z)
+    g.g_prime(z, a, delta)
+    up, down = np.empty_like(z), np.empty_like(z)
+    g.g(z + H, out=up)
+    g.g(z - H, out=down)
+    np.testing.assert_allclose(delta, (up - down) / (2 * H), rtol=1e-6, atol=1e-8)
 
 
 def test_loss_values_match_their_definitions():

@@ -1,8 +1,8 @@
 """The feed-forward network: NumPy/SciPy only, no scikit-learn."""
 
 from .activations import ACTIVATIONS, Activation
-from .initialization import glorot_uniform
-from .losses import OUTPUT_LOSSES, OutputLoss
+from .initialization import SCHEMES, initialize
+from .losses import OUTPUT_LOSSES, OutputLoss, output_loss
 from .parameters import Layers, Parameters
 from .propagation import (
     Buffers,
@@ -22,9 +22,11 @@ __all__ = [
     "OUTPUT_LOSSES",
     "OutputLoss",
     "Parameters",
+    "SCHEMES",
     "backward",
     "forward",
-    "glorot_uniform",
+    "initialize",
     "loss_and_gradient",
+    "output_loss",
     "predict",
 ]

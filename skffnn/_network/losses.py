@@ -12,6 +12,10 @@ backward pass never divides by a probability.
 
 The per-sample losses are computed from z^(L), not from a^(L): log-sum-exp
 and log(1 + e^z) stay exact where a probability would round to 0 or 1.
+
+The robust regression losses (Huber, absolute error) are not canonical:
+their delta^(L) is the residual a - y clipped (Huber) or its sign (absolute
+error, a subgradient at 0). Each :class:`OutputLoss` carries its delta.
 """
 
 from collections.abc import Callable
@@ -21,12 +25,18 @@ import numpy as np
 from scipy.special import expit, xlogy
 
 
+def residual(a, y, out):
+    """delta^(L) = a^(L) - y, the output error of every canonical pair."""
+    return np.subtract(a, y, out=out)
+
+
 class OutputLoss(NamedTuple):
-    """An output activation (the link) and the loss it is paired with."""
+    """An output activation (the link), its loss, and d loss / d z^(L)."""
 
     out_activation: str
     link: Callable[[np.ndarray, np.ndarray], None]
     sample_loss: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    delta: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] = residual
 
 
 def identity(z, out):
@@ -73,9 +83,48 @@ def half_poisson_deviance(z, y):
     return (np.exp(z) - y * z + xlogy(y, y) - y).sum(axis=1)
 
 
+def huber(huber_delta):
+    """Identity output with the Huber loss of threshold ``huber_delta``.
+
+    0.5 r^2 for |r| <= huber_delta, huber_delta (|r| - huber_delta / 2)
+    beyond, with r = z - y: squared error near the target, absolute error
+    (so bounded gradients) for outliers.
+    """
+
+    def sample_loss(z, y):
+        r = np.abs(z - y)
+        quadratic = np.minimum(r, huber_delta)
+        return (0.5 * quadratic**2 + huber_delta * (r - quadratic)).sum(axis=1)
+
+    def delta(a, y, out):
+        np.subtract(a, y, out=out)
+        return np.clip(out, -huber_delta, huber_delta, out=out)
+
+    return OutputLoss("identity", identity, sample_loss, delta)
+
+
+def absolute_error_loss(z, y):
+    return np.abs(z - y).sum(axis=1)
+
+
+def sign_of_residual(a, y, out):
+    np.subtract(a, y, out=out)
+    return np.sign(out, out=out)
+
+
 OUTPUT_LOSSES = {
     "squared_error": OutputLoss("identity", identity, half_squared_error),
     "binary_log_loss": OutputLoss("logistic", sigmoid, binary_cross_entropy),
     "log_loss": OutputLoss("softmax", softmax, cross_entropy),
     "poisson": OutputLoss("exp", exp, half_poisson_deviance),
+    "absolute_error": OutputLoss(
+        "identity", identity, absolute_error_loss, sign_of_residual
+    ),
 }
+
+
+def output_loss(name, huber_delta=1.0):
+    """The :class:`OutputLoss` called ``name`` ('huber' takes its threshold)."""
+    if name == "huber":
+        return huber(huber_delta)
+    return OUTPUT_LOSSES[name]

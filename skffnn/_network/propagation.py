@@ -3,7 +3,7 @@
 For a batch of m samples (rows), layers l = 1 ... L:
 
     forward    z^(l) = a^(l-1) W^(l) + b^(l),    a^(l) = g(z^(l)),    a^(0) = X
-    output     a^(L) = link(z^(L)),              delta^(L) = a^(L) - y
+    output     a^(L) = link(z^(L)),              delta^(L) = a^(L) - y  (canonical)
     backward   delta^(l-1) = (delta^(l) W^(l)^T) * g'(z^(l-1))
     gradient   dW^(l) = a^(l-1)^T delta^(l),     db^(l) = sum_rows delta^(l)
 
@@ -20,15 +20,23 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from .activations import Activation
 from .losses import OutputLoss
 
 
 class Network(NamedTuple):
-    """What a forward pass needs besides the parameters."""
+    """What a forward pass needs besides the parameters.
 
-    g: Activation
+    ``g[l]`` is the activation of hidden layer l = 1 ... L-1 (``g[0]`` is
+    unused); the output layer's activation is the link of ``output``.
+    """
+
+    g: tuple
     output: OutputLoss
+
+    @classmethod
+    def build(cls, activations, output):
+        """A network from one :class:`Activation` per hidden layer."""
+        return cls((None, *activations), output)
 
 
 class Buffers:
@@ -59,7 +67,7 @@ class Buffers:
         for l in range(1, L + 1):
             shape = (m, layer_sizes[l])
             z = np.empty(shape, dtype=dtype)
-            keep_z = training and (l == L or network.g.needs_z)
+            keep_z = training and (l == L or network.g[l].needs_z)
             self.z.append(z)
             self.a.append(np.empty(shape, dtype=dtype) if keep_z else z)
             self.delta.append(np.empty(shape, dtype=dtype) if training else None)
@@ -97,7 +105,7 @@ def forward(params, network, X, buffers):
         z += params.b[l]
         a = buffers.a[l][:m]
         if l < L:
-            network.g.g(z, out=a)
+            network.g[l].g(z, out=a)
         else:
             network.output.link(z, out=a)
     return a
@@ -136,7 +144,7 @@ def backward(params, grad, network, X, Y, sample_weight, alpha, buffers):
     z, a = buffers.z, buffers.a
 
     sample_loss = network.output.sample_loss(z[L][:m], Y)
-    delta = np.subtract(a[L][:m], Y, out=buffers.delta[L][:m])
+    delta = network.output.delta(a[L][:m], Y, buffers.delta[L][:m])
     if sample_weight is None:
         s_sum = m
         loss = float(sample_loss.sum())
@@ -153,7 +161,7 @@ def backward(params, grad, network, X, Y, sample_weight, alpha, buffers):
         if l > 1:
             delta_prev = buffers.delta[l - 1][:m]
             np.matmul(delta, params.W[l].T, out=delta_prev)
-            network.g.g_prime(z[l - 1][:m], a[l - 1][:m], delta_prev)
+            network.g[l - 1].g_prime(z[l - 1][:m], a[l - 1][:m], delta_prev)
             delta = delta_prev
 
     if alpha:

@@ -1,0 +1,128 @@
+"""Features beyond MLP: activations, weight initialization, robust losses."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import QuantileRegressor
+
+from skffnn import FFNNClassifier, FFNNRegressor
+from skffnn._network import ACTIVATIONS, Parameters, initialize
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
+# Values from the definitions (gelu: the tanh approximation).
+KNOWN_VALUES = {
+    "leaky_relu": ([-2.0, 3.0], [-0.02, 3.0]),
+    "elu": ([-1.0, 2.0], [np.expm1(-1.0), 2.0]),
+    "selu": (
+        [-1.0, 1.0],
+        [1.0507009873554805 * 1.6732632423543772 * np.expm1(-1.0), 1.0507009873554805],
+    ),
+    "gelu": ([1.0, -1.0], [0.8411919906082768, -0.15880800939172324]),
+    "softplus": ([0.0, 50.0], [np.log(2.0), 50.0]),
+    "silu": ([1.0, -2.0], [1 / (1 + np.exp(-1.0)), -2 / (1 + np.exp(2.0))]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN_VALUES))
+def test_activation_values(name):
+    z, expected = (np.array(v) for v in KNOWN_VALUES[name])
+    a = np.empty_like(z)
+    ACTIVATIONS[name].g(z, out=a)
+    np.testing.assert_allclose(a, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_every_activation_trains(name):
+    X, y = load_digits(return_X_y=True)
+    model = FFNNClassifier(
+        (32,), activation=name, learning_rate_init=0.01, max_iter=40, random_state=0
+    )
+    assert model.fit(X / 16, y).score(X / 16, y) > 0.9
+
+
+def test_one_activation_per_hidden_layer():
+    X, y = load_digits(return_X_y=True)
+    model = FFNNClassifier(
+        (16, 16), activation=["tanh", "relu"], learning_rate_init=0.01, max_iter=40
+    )
+    assert model.fit(X / 16, y).score(X / 16, y) > 0.8
+    with pytest.raises(ValueError, match="activation has 1 entries but the network"):
+        FFNNClassifier((16, 16), activation=["tanh"]).fit(X, y)
+    with pytest.raises(ValueError, match="Unknown activation"):
+        FFNNClassifier((16,), activation=["swoosh"]).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "scheme, expected_std",
+    [
+        ("glorot_uniform", lambda i, o: np.sqrt(2 / (i + o))),
+        ("glorot_normal", lambda i, o: np.sqrt(2 / (i + o))),
+        ("he_uniform", lambda i, o: np.sqrt(2 / i)),
+        ("he_normal", lambda i, o: np.sqrt(2 / i)),
+        ("lecun_normal", lambda i, o: np.sqrt(1 / i)),
+    ],
+)
+def test_weight_init_spread(scheme, expected_std):
+    params = Parameters((400, 300, 200), np.float64)
+    initialize(params, np.random.RandomState(0), scheme, ["relu", "relu"])
+    for l in (1, 2):
+        fan_in, fan_out = params.W[l].shape
+        assert params.W[l].std() == pytest.approx(
+            expected_std(fan_in, fan_out), rel=0.02
+        )
+        assert abs(params.W[l].mean()) < 0.01 * params.W[l].std() * 10
+        np.testing.assert_array_equal(params.b[l], 0.0)
+
+
+def test_weight_init_auto_is_mlp():
+    from sklearn.neural_network import MLPClassifier
+
+    X, y = load_digits(return_X_y=True)
+    ours = FFNNClassifier((20,), max_iter=1, random_state=3, dtype="float64")
+    theirs = MLPClassifier((20,), max_iter=1, random_state=3)
+    ours.set_params(learning_rate_init=1e-12).fit(X, y)
+    theirs.set_params(learning_rate_init=1e-12).fit(X, y)
+    np.testing.assert_allclose(ours.coefs_[0], theirs.coefs_[0], atol=1e-9)
+
+
+def test_absolute_error_fits_the_median():
+    """A linear model with absolute error is least-absolute-deviation regression."""
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(400, 2))
+    y = X @ np.array([1.0, -2.0]) + 0.5 + rng.standard_cauchy(400)
+    reference = QuantileRegressor(quantile=0.5, alpha=0.0).fit(X, y)
+    model = FFNNRegressor(
+        loss="absolute_error",
+        hidden_layer_sizes=(),
+        alpha=0.0,
+        solver="adam",
+        learning_rate_init=0.01,
+        batch_size=400,
+        max_iter=3000,
+        n_iter_no_change=np.inf,
+        random_state=0,
+    ).fit(X, y)
+    np.testing.assert_allclose(model.coefs_[0].ravel(), reference.coef_, atol=0.02)
+
+
+def test_huber_is_robust_to_outliers():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 2))
+    y = X @ np.array([1.0, 2.0])
+    y[:15] += 100.0  # 5 % gross outliers
+    kw = dict(hidden_layer_sizes=(), alpha=0.0, solver="lbfgs", tol=1e-10)
+    squared = FFNNRegressor(**kw).fit(X, y)
+    huber = FFNNRegressor(loss="huber", huber_delta=1.0, **kw).fit(X, y)
+    assert np.abs(huber.coefs_[0].ravel() - [1.0, 2.0]).max() < 0.1
+    assert np.abs(squared.coefs_[0].ravel() - [1.0, 2.0]).max() > 0.3
+    assert huber.out_activation_ == "identity"
