@@ -14,6 +14,7 @@ from numbers import Integral, Real
 from typing import NamedTuple
 
 import numpy as np
+import scipy.sparse as sp
 import sklearn
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
@@ -51,6 +52,24 @@ _LOSS_OF_OUTPUT = {
     "softmax": "log_loss",
     "exp": "poisson",
 }
+
+
+def _cast(A, dtype, name):
+    """A (array or sparse matrix) in the compute dtype, which must hold its values.
+
+    Casting float64 data to float32 turns values beyond 3.4e38 into inf,
+    which training would only report as divergence.
+    """
+    with np.errstate(over="ignore"):
+        cast = A.astype(dtype, copy=False)
+    values = cast.data if sp.issparse(cast) else cast
+    if cast.dtype != A.dtype and not np.isfinite(values).all():
+        raise ValueError(
+            f"{name} holds values too large for the compute dtype {dtype} "
+            f"(largest magnitude {np.finfo(dtype).max:.3g}). Scale {name}, or "
+            "set dtype='float64'."
+        )
+    return cast
 
 
 def _unchanged_on_error(fit_method):
@@ -218,6 +237,15 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
             )
         return names
 
+    def _initial_parameters(self, layer_sizes, dtype, random_state):
+        """New parameters drawn by the weight_init scheme."""
+        params = Parameters(layer_sizes, dtype)
+        names = self._hidden_activations(len(layer_sizes) - 2)
+        # MLP's rule scales the output layer by the last hidden activation.
+        following = names + names[-1:] if names else [self.activation]
+        initialize(params, random_state, self.weight_init, following)
+        return params
+
     def _network(self, loss_name, n_hidden):
         activations = [ACTIVATIONS[n] for n in self._hidden_activations(n_hidden)]
         huber_delta = getattr(self, "huber_delta", 1.0)  # regressor only
@@ -234,7 +262,7 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         if first_pass or not incremental:
             self._dtype = self._compute_dtype(X, layer_sizes)
         dtype = self._dtype  # kept by partial_fit, whatever its chunk sizes
-        X, Y = X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
+        X, Y = _cast(X, dtype, "X"), _cast(Y, dtype, "y")
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=dtype, ensure_non_negative=True
@@ -242,11 +270,7 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         random_state = check_random_state(self.random_state)
 
         if first_pass:
-            params = Parameters(layer_sizes, dtype)
-            names = self._hidden_activations(len(hidden))
-            # MLP's rule scales the output layer by the last hidden activation.
-            following = names + names[-1:] if names else [self.activation]
-            initialize(params, random_state, self.weight_init, following)
+            params = self._initial_parameters(layer_sizes, dtype, random_state)
             self._history = None
             self._optimizer = None
             self.n_outputs_ = Y.shape[1]
@@ -470,6 +494,41 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
                 "for outliers."
             )
         return output
+
+    def transform(self, X, layer=-1):
+        """Activations of a hidden layer: the features the network learned.
+
+        Lets a fitted network serve as a feature extractor, for example in
+        front of another estimator in a Pipeline.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+        layer : int, default=-1
+            Hidden layer l = 1 ... L-1 (the lecture's numbering); negative
+            values count back from the last hidden layer (-1).
+
+        Returns
+        -------
+        a : ndarray of shape (n_samples, n_l)
+            a^(l) = g(z^(l)) for each sample, in float64.
+        """
+        X = self._validate_predict_input(X)
+        n_hidden = len(self.coefs_) - 1
+        if n_hidden == 0:
+            raise ValueError("transform needs a hidden layer; this network has none.")
+        if not isinstance(layer, Integral) or not (
+            1 <= layer <= n_hidden or -n_hidden <= layer <= -1
+        ):
+            raise ValueError(
+                f"layer must be an integer in 1..{n_hidden} or -{n_hidden}..-1 "
+                f"(this network has {n_hidden} hidden layers), got {layer!r}."
+            )
+        depth = layer if layer > 0 else n_hidden + 1 + layer
+        params = Layers(self.coefs_, self.intercepts_)
+        network = self._network(_LOSS_OF_OUTPUT[self.out_activation_], n_hidden)
+        return predict(params, network, X, depth)
 
     def _validate_predict_input(self, X):
         """X as float64 for prediction, with scikit-learn's checks.

@@ -126,3 +126,71 @@ def test_huber_is_robust_to_outliers():
     assert np.abs(huber.coefs_[0].ravel() - [1.0, 2.0]).max() < 0.1
     assert np.abs(squared.coefs_[0].ravel() - [1.0, 2.0]).max() > 0.3
     assert huber.out_activation_ == "identity"
+
+
+def test_transform_equals_a_manual_forward_pass():
+    X, y = load_digits(return_X_y=True)
+    X = X / 16
+    model = FFNNClassifier((12, 7), activation=["tanh", "relu"], max_iter=5).fit(X, y)
+    W, b = model.coefs_, model.intercepts_
+    a1 = np.tanh(X @ W[0] + b[0])
+    a2 = np.maximum(a1 @ W[1] + b[1], 0)
+    np.testing.assert_allclose(model.transform(X, layer=1), a1, rtol=1e-12)
+    np.testing.assert_allclose(model.transform(X), a2, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(model.transform(X, layer=-2), a1, rtol=1e-12)
+    with pytest.raises(ValueError, match="layer must be an integer in 1..2"):
+        model.transform(X, layer=3)
+
+
+def test_transform_as_a_pipeline_feature_extractor():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    X, y = load_digits(return_X_y=True)
+    extractor = FFNNClassifier((32,), max_iter=30, random_state=0).fit(X / 16, y)
+    pipe = make_pipeline(extractor, LogisticRegression(max_iter=500))
+    # A fitted extractor refitted inside the pipeline keeps working.
+    assert pipe.fit(X / 16, y).score(X / 16, y) > 0.9
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        FFNNClassifier((5, 4), activation="tanh"),
+        FFNNClassifier((6,), activation="gelu", alpha=0.5),
+        FFNNRegressor(hidden_layer_sizes=(6, 3), loss="huber", activation="silu"),
+        FFNNRegressor(hidden_layer_sizes=(4,), loss="poisson", activation="softplus"),
+    ],
+)
+def test_check_gradients_on_user_configurations(model):
+    from sklearn.datasets import load_iris
+
+    from skffnn import check_gradients
+
+    X, y = load_iris(return_X_y=True)
+    if isinstance(model, FFNNRegressor):
+        y = y.astype(float)
+    errors = check_gradients(model, X, y, sample_weight=np.arange(1, 151))
+    assert sorted(errors) == sorted(
+        f"{p}{l}" for p in "Wb" for l in range(1, len(model.hidden_layer_sizes) + 2)
+    )
+    assert max(errors.values()) < 1e-6
+    assert not hasattr(model, "coefs_")  # the estimator was not modified
+
+
+def test_check_gradients_detects_a_wrong_derivative(monkeypatch):
+    """A derivative off by 10 % must show up as a large error."""
+    from sklearn.datasets import load_iris
+
+    from skffnn import check_gradients
+    from skffnn._network import activations
+
+    wrong = activations.Activation(
+        activations.tanh,
+        lambda z, a, delta: activations.tanh_prime(z, a, delta) or delta.__imul__(1.1),
+        needs_z=False,
+    )
+    monkeypatch.setitem(activations.ACTIVATIONS, "tanh", wrong)
+    X, y = load_iris(return_X_y=True)
+    errors = check_gradients(FFNNClassifier((5,), activation="tanh"), X, y)
+    assert errors["W1"] > 1e-2

@@ -81,8 +81,8 @@ def _matmul(A, B, out):
         np.matmul(A, B, out=out)
 
 
-def forward(params, network, X, buffers):
-    """Propagate a batch X forward; return a^(L), a view into ``buffers``.
+def forward(params, network, X, buffers, depth=None):
+    """Propagate a batch X forward; return a^(depth), a view into ``buffers``.
 
     Parameters
     ----------
@@ -92,14 +92,16 @@ def forward(params, network, X, buffers):
         Must have the dtype of the buffers.
     buffers : Buffers
         Holds z^(l) and a^(l) on return.
+    depth : int, default=None
+        Stop after layer ``depth`` (default L, the output).
 
     Returns
     -------
-    a_L : ndarray of shape (m, n_L)
+    a : ndarray of shape (m, n_depth)
     """
     m, L = X.shape[0], params.L
     a = X
-    for l in range(1, L + 1):
+    for l in range(1, (depth or L) + 1):
         z = buffers.z[l][:m]
         _matmul(a, params.W[l], out=z)
         z += params.b[l]
@@ -178,8 +180,8 @@ def loss_and_gradient(params, grad, network, X, Y, sample_weight, alpha, buffers
     return backward(params, grad, network, X, Y, sample_weight, alpha, buffers)
 
 
-def predict(params, network, X):
-    """Output a^(L) for X, in fresh arrays (no training buffers needed).
+def predict(params, network, X, depth=None):
+    """a^(depth) (default: the output a^(L)) for X, in fresh arrays.
 
     ``params`` may be :class:`Parameters` or any object with per-layer lists
     ``W`` and ``b`` (index 0 unused), such as :class:`Layers`.
@@ -187,4 +189,4 @@ def predict(params, network, X):
     buffers = Buffers(
         network, params.layer_sizes, X.shape[0], params.dtype, training=False
     )
-    return forward(params, network, X, buffers)
+    return forward(params, network, X, buffers, depth)

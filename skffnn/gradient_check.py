@@ -1,0 +1,106 @@
+"""Check backpropagation against finite differences on your own network.
+
+For anyone learning how backprop works, and for anyone adding an activation
+or a loss: the gradient that training follows should agree with the slope
+of the loss measured by nudging each weight.
+"""
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import _check_sample_weight
+
+from ._network import Buffers, Parameters, loss_and_gradient
+
+
+def check_gradients(
+    estimator, X, y, *, sample_weight=None, n_entries=20, step=1e-6, random_state=0
+):
+    """Compare backpropagation with central finite differences.
+
+    The network of ``estimator`` (its layer sizes, activations, loss and
+    alpha; its fitted weights if it is fitted, else the initial weights
+    its ``random_state`` and ``weight_init`` give) is evaluated in float64
+    on the full batch (X, y). For each weight matrix W^(l) and bias b^(l),
+    up to ``n_entries`` entries picked at random are nudged by +-step, and
+    the slope of the loss is compared with the backpropagated gradient.
+
+    Parameters
+    ----------
+    estimator : FFNNClassifier or FFNNRegressor
+        Not modified.
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+    sample_weight : array-like of shape (n_samples,), default=None
+    n_entries : int, default=20
+        Entries checked per weight matrix and per bias vector.
+    step : float, default=1e-6
+        Finite-difference step.
+    random_state : int, RandomState instance or None, default=0
+        Picks the entries.
+
+    Returns
+    -------
+    errors : dict of str to float
+        ``errors["W1"]``, ``errors["b1"]``, ...: the largest
+        |backprop - finite difference| over the checked entries of that
+        block, divided by the largest |backprop| entry of the block. A
+        correct backpropagation gives about 1e-8; above 1e-6 something is
+        wrong (or a checked z sits on a kink of relu and its relatives).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skffnn import FFNNClassifier, check_gradients
+    >>> X, y = load_iris(return_X_y=True)
+    >>> errors = check_gradients(FFNNClassifier((5, 4), activation="tanh"), X, y)
+    >>> max(errors.values()) < 1e-6
+    True
+    """
+    model = clone(estimator).set_params(dtype="float64")
+    X, Y = model._validate_input(X, y, incremental=False, reset=True)
+    X, Y = X.astype(np.float64), Y.astype(np.float64)
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
+    hidden = model._hidden_sizes()
+    layer_sizes = [X.shape[1], *hidden, Y.shape[1]]
+    if hasattr(estimator, "coefs_"):
+        params = Parameters.from_layers(
+            estimator.coefs_, estimator.intercepts_, np.float64
+        )
+    else:
+        seed = check_random_state(model.random_state)
+        params = model._initial_parameters(layer_sizes, np.float64, seed)
+    network = model._network(model._loss_name(), len(hidden))
+
+    buffers = Buffers(network, params.layer_sizes, X.shape[0], np.float64)
+    grad = params.like()
+
+    def loss(into=None):
+        g = into if into is not None else params.like()
+        return loss_and_gradient(
+            params, g, network, X, Y, sample_weight, model.alpha, buffers
+        )
+
+    loss(grad)
+    rng = check_random_state(random_state)
+    errors = {}
+    for l in range(1, params.L + 1):
+        for name, block, grad_block in (
+            (f"W{l}", params.W[l], grad.W[l]),
+            (f"b{l}", params.b[l], grad.b[l]),
+        ):
+            flat, flat_grad = block.reshape(-1), grad_block.reshape(-1)
+            picked = rng.choice(flat.size, min(n_entries, flat.size), replace=False)
+            worst = 0.0
+            for i in picked:
+                saved = flat[i]
+                flat[i] = saved + step
+                up = loss()
+                flat[i] = saved - step
+                down = loss()
+                flat[i] = saved
+                worst = max(worst, abs((up - down) / (2 * step) - flat_grad[i]))
+            scale = np.abs(flat_grad).max()
+            errors[name] = float(worst / scale if scale > 0 else worst)
+    return errors
