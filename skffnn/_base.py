@@ -207,6 +207,10 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         """Labels to stratify the early-stopping split by, or None."""
         return None
 
+    def _weight_samples(self, sample_weight, Y, incremental):
+        """Sample weights combined with any per-class weights (classifier)."""
+        return sample_weight
+
     # -- fit ------------------------------------------------------------
 
     def _hidden_sizes(self):
@@ -267,6 +271,9 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=dtype, ensure_non_negative=True
             )
+        sample_weight = self._weight_samples(sample_weight, Y, incremental)
+        if sample_weight is not None:
+            sample_weight = sample_weight.astype(dtype, copy=False)
         random_state = check_random_state(self.random_state)
 
         if first_pass:

@@ -5,6 +5,8 @@ from scipy.special import logsumexp
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     _check_partial_fit_first_call,
@@ -19,6 +21,11 @@ from ._base import BaseFFNN, _unchanged_on_error
 
 
 class FFNNClassifier(ClassifierMixin, BaseFFNN):
+    _parameter_constraints: dict = {
+        **BaseFFNN._parameter_constraints,
+        "class_weight": [None, dict, StrOptions({"balanced"})],
+    }
+
     __doc__ = f"""Feed-forward neural network classifier trained by backpropagation.
 
     A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`:
@@ -29,10 +36,20 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
     Parameters
     ----------
     {_docs.PARAMETERS}
+    class_weight : dict, 'balanced' or None, default=None
+        Weight of each class, multiplying sample_weight in the loss, in the
+        early-stopping validation score and in ``score``. 'balanced' uses
+        n_samples / (n_classes * np.bincount(y)); ``partial_fit`` needs a
+        dict (it never sees the whole training set). Single-label targets
+        only.
+
     Attributes
     ----------
     classes_ : ndarray or list of ndarray of shape (n_classes,)
         Class labels.
+
+    class_weight_ : ndarray of shape (n_classes,)
+        Weight of each class in ``classes_``, when class_weight is set.
 
     {_docs.ATTRIBUTES}
     See Also
@@ -79,7 +96,9 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         max_fun=15000,
         dtype="auto",
         weight_init="auto",
+        class_weight=None,
     ):
+        self.class_weight = class_weight
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
             activation=activation,
@@ -159,6 +178,63 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         if self._label_binarizer.y_type_ == "multiclass":
             return "log_loss"
         return "binary_log_loss"
+
+    def _weight_samples(self, sample_weight, Y, incremental):
+        if self.class_weight is None:
+            if not incremental:
+                self.__dict__.pop("class_weight_", None)
+            return sample_weight
+        if self._label_binarizer.y_type_.startswith("multilabel"):
+            raise ValueError(
+                "class_weight is not supported for multilabel targets; pass "
+                "sample_weight instead."
+            )
+        if self.class_weight == "balanced" and incremental:
+            raise ValueError(
+                "class_weight='balanced' needs the class frequencies of the "
+                "whole training set, which partial_fit does not see. Compute "
+                "them once with sklearn.utils.class_weight.compute_class_weight"
+                "('balanced', classes=classes, y=y_all) and pass the resulting "
+                "dict as class_weight."
+            )
+        labels = self._decode(Y)
+        if not incremental or not hasattr(self, "class_weight_"):
+            self.class_weight_ = compute_class_weight(
+                self.class_weight, classes=self.classes_, y=labels
+            )
+        per_sample = self.class_weight_[np.searchsorted(self.classes_, labels)]
+        return per_sample if sample_weight is None else sample_weight * per_sample
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy, weighted by sample_weight and by class_weight if set.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Weighted mean accuracy of ``predict(X)``. With class_weight, each
+            sample also counts with the fitted weight of its true class
+            (``class_weight_``), the weighting training used.
+        """
+        if getattr(self, "class_weight_", None) is not None:
+            y_true = np.asarray(y)
+            known = np.isin(y_true, self.classes_)
+            index = np.searchsorted(self.classes_, y_true).clip(
+                0, len(self.classes_) - 1
+            )
+            per_sample = np.where(known, self.class_weight_[index], 1.0)
+            sample_weight = (
+                per_sample if sample_weight is None else sample_weight * per_sample
+            )
+        return super().score(X, y, sample_weight=sample_weight)
 
     def _stratify(self, Y):
         if self._label_binarizer.y_type_.startswith("multilabel"):

@@ -6,10 +6,14 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,) or int, default=(100,)
         tuple gives a network without hidden layer (a generalized linear
         model).
 
-    activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
-        Activation g of the hidden layers: 'identity' g(z) = z, 'logistic'
-        g(z) = 1 / (1 + exp(-z)), 'tanh' g(z) = tanh(z), 'relu'
-        g(z) = max(0, z).
+    activation : str or list of str, default='relu'
+        Activation g of the hidden layers, or one name per hidden layer:
+        'identity' g(z) = z, 'logistic' 1 / (1 + e^-z), 'tanh', 'relu'
+        max(0, z) (those four as in MLP), 'leaky_relu' max(z, 0.01 z), 'elu'
+        (alpha = 1), 'selu' (Klambauer et al.; pair it with
+        weight_init='lecun_normal' for deep networks), 'gelu' (the tanh
+        approximation 0.5 z (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3)))),
+        'softplus' log(1 + e^z) and 'silu' z / (1 + e^-z).
 
     solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
         'lbfgs' is SciPy's quasi-Newton L-BFGS-B on the full batch (often
@@ -105,6 +109,14 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,) or int, default=(100,)
         predictions are computed in float64, so they do not depend on how
         rows are batched.
         scikit-learn's MLP instead trains in the dtype of X.
+
+    weight_init : {'auto', 'glorot_uniform', 'glorot_normal', 'he_uniform', \
+'he_normal', 'lecun_normal'}, default='auto'
+        Initial weights. 'auto' is MLP's: W and b uniform in +-sqrt(f / (n_in
+        + n_out)), f = 2 for logistic and 6 otherwise, drawn as MLP draws
+        them. The other schemes draw W with the named spread (He: variance
+        2 / n_in, for the relu family; LeCun: 1 / n_in, for selu; Glorot:
+        2 / (n_in + n_out)) and set b to zero.
 """
 
 ATTRIBUTES = """\

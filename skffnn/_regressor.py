@@ -31,6 +31,10 @@ default='squared_error'
         median (its gradient is the sign of the residual).
 
     {_docs.PARAMETERS}
+    huber_delta : float, default=1.0
+        Residual beyond which loss='huber' grows linearly instead of
+        quadratically; in the units of y.
+
     Attributes
     ----------
     {_docs.ATTRIBUTES}

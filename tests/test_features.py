@@ -194,3 +194,59 @@ def test_check_gradients_detects_a_wrong_derivative(monkeypatch):
     X, y = load_iris(return_X_y=True)
     errors = check_gradients(FFNNClassifier((5,), activation="tanh"), X, y)
     assert errors["W1"] > 1e-2
+
+
+def _imbalanced(seed=0):
+    from sklearn.datasets import make_classification
+
+    return make_classification(
+        n_samples=300,
+        n_classes=3,
+        n_informative=4,
+        weights=[0.7, 0.2, 0.1],
+        random_state=seed,
+    )
+
+
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+@pytest.mark.parametrize("class_weight", ["balanced", {0: 1.0, 1: 3.0, 2: 0.5}])
+def test_class_weight_equals_matching_sample_weight(solver, class_weight):
+    from sklearn.utils.class_weight import compute_sample_weight
+
+    X, y = _imbalanced()
+    kw = dict(hidden_layer_sizes=(8,), solver=solver, max_iter=30, random_state=0)
+    by_class = FFNNClassifier(class_weight=class_weight, **kw).fit(X, y)
+    by_sample = FFNNClassifier(**kw).fit(
+        X, y, sample_weight=compute_sample_weight(class_weight, y)
+    )
+    for a, b in zip(by_class.coefs_, by_sample.coefs_):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+    # Combined multiplicatively with sample_weight.
+    sw = np.random.RandomState(1).uniform(0.5, 2.0, size=len(y))
+    both = FFNNClassifier(class_weight=class_weight, **kw).fit(X, y, sample_weight=sw)
+    product = FFNNClassifier(**kw).fit(
+        X, y, sample_weight=sw * compute_sample_weight(class_weight, y)
+    )
+    np.testing.assert_allclose(both.coefs_[0], product.coefs_[0], rtol=1e-12)
+
+
+def test_class_weight_in_score_and_partial_fit():
+    from sklearn.metrics import accuracy_score
+    from sklearn.utils.class_weight import compute_sample_weight
+
+    X, y = _imbalanced()
+    model = FFNNClassifier((8,), class_weight="balanced", max_iter=20).fit(X, y)
+    expected = accuracy_score(
+        y, model.predict(X), sample_weight=compute_sample_weight("balanced", y)
+    )
+    assert model.score(X, y) == pytest.approx(expected)
+    with pytest.raises(ValueError, match="partial_fit does not see"):
+        FFNNClassifier(class_weight="balanced").partial_fit(X, y, classes=[0, 1, 2])
+    weights = {0: 1.0, 1: 2.0, 2: 4.0}
+    stream = FFNNClassifier((8,), class_weight=weights, random_state=0)
+    stream.partial_fit(X, y, classes=[0, 1, 2])
+    np.testing.assert_array_equal(stream.class_weight_, [1.0, 2.0, 4.0])
+    plain = FFNNClassifier((8,), random_state=0).partial_fit(
+        X, y, classes=[0, 1, 2], sample_weight=compute_sample_weight(weights, y)
+    )
+    np.testing.assert_allclose(stream.coefs_[0], plain.coefs_[0], rtol=1e-12)
