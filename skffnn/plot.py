@@ -1,0 +1,191 @@
+"""Plots of a fitted network, following scikit-learn's Display convention.
+
+matplotlib is an optional dependency (``pip install 'skffnn[plot]'``),
+imported only when something is drawn.
+"""
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = ["LossCurveDisplay"]
+
+
+def _pyplot():
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        raise ImportError(
+            "LossCurveDisplay requires matplotlib: pip install 'skffnn[plot]'"
+        ) from exc
+    return plt
+
+
+def _final_estimator(estimator):
+    """The network at the end of a Pipeline, or the estimator itself."""
+    steps = getattr(estimator, "steps", None)
+    return steps[-1][1] if steps else estimator
+
+
+class LossCurveDisplay:
+    """Training loss per epoch and, with early stopping, the validation score.
+
+    Create it with :meth:`from_estimator` from a network fitted by a
+    stochastic solver ('sgd' or 'adam'), or directly from the recorded
+    values; then :meth:`plot` draws it. The validation score, when there
+    is one, goes on a second y axis sharing the epochs.
+
+    Parameters
+    ----------
+    loss_curve : array-like of shape (n_epochs,)
+        Training loss after each epoch (an estimator's ``loss_curve_``).
+    validation_scores : array-like of shape (n_epochs,), default=None
+        Score on the held-out set after each epoch (``validation_scores_``),
+        recorded when early stopping ran.
+    estimator_name : str, default=None
+        Title of the plot.
+
+    Attributes
+    ----------
+    line_ : matplotlib Line2D
+        The training loss.
+    validation_line_ : matplotlib Line2D or None
+        The validation score, None without validation scores.
+    ax_ : matplotlib Axes
+        The axes of the loss.
+    ax2_ : matplotlib Axes or None
+        The twin axes of the validation score, None without validation
+        scores.
+    figure_ : matplotlib Figure
+        The figure holding the axes.
+
+    See Also
+    --------
+    sklearn.model_selection.LearningCurveDisplay : Scores against training
+        set size.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn.datasets import load_digits
+    >>> from skffnn import FFNNClassifier
+    >>> from skffnn.plot import LossCurveDisplay
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = FFNNClassifier(early_stopping=True, random_state=0).fit(X / 16, y)
+    >>> display = LossCurveDisplay.from_estimator(clf)
+    >>> len(display.line_.get_ydata()) == clf.n_iter_
+    True
+    """
+
+    def __init__(self, *, loss_curve, validation_scores=None, estimator_name=None):
+        self.loss_curve = loss_curve
+        self.validation_scores = validation_scores
+        self.estimator_name = estimator_name
+
+    def plot(self, ax=None, *, name=None, validation_kwargs=None, **kwargs):
+        """Draw the loss curve, and the validation score on a twin axis.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; None creates a new figure.
+        name : str, default=None
+            Title of the plot; None uses ``estimator_name``.
+        validation_kwargs : dict, default=None
+            Keyword arguments of matplotlib's ``plot`` for the validation
+            score.
+        **kwargs : dict
+            Keyword arguments of matplotlib's ``plot`` for the loss.
+
+        Returns
+        -------
+        display : LossCurveDisplay
+            This object, with the matplotlib artists as attributes.
+        """
+        plt = _pyplot()
+        from matplotlib.ticker import MaxNLocator
+
+        if ax is None:
+            _, ax = plt.subplots()
+        loss = np.asarray(self.loss_curve, dtype=float)
+        epochs = np.arange(1, len(loss) + 1)
+        (self.line_,) = ax.plot(
+            epochs, loss, **{"color": "C0", "label": "training loss", **kwargs}
+        )
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("training loss")
+        handles = [self.line_]
+
+        self.ax2_ = self.validation_line_ = None
+        if self.validation_scores is not None:
+            self._plot_validation(ax, validation_kwargs or {})
+            handles.append(self.validation_line_)
+        # One legend for both axes, drawn on the top one so no line hides it.
+        (self.ax2_ or ax).legend(handles=handles, loc="center right")
+
+        title = name if name is not None else self.estimator_name
+        if title is not None:
+            ax.set_title(title)
+        self.ax_ = ax
+        self.figure_ = ax.figure
+        return self
+
+    def _plot_validation(self, ax, kwargs):
+        scores = np.asarray(self.validation_scores, dtype=float)
+        # A twin axis starts its own colour cycle: name the colour so the
+        # score does not take the loss's.
+        self.ax2_ = ax.twinx()
+        (self.validation_line_,) = self.ax2_.plot(
+            np.arange(1, len(scores) + 1),
+            scores,
+            **{"color": "C1", "label": "validation score", **kwargs},
+        )
+        self.ax2_.set_ylabel("validation score")
+
+    @classmethod
+    def from_estimator(
+        cls, estimator, ax=None, *, name=None, validation_kwargs=None, **kwargs
+    ):
+        """Plot the loss curve recorded by a fitted network.
+
+        Parameters
+        ----------
+        estimator : estimator or Pipeline
+            A fitted FFNNClassifier / FFNNRegressor (or scikit-learn MLP)
+            trained with solver='sgd' or 'adam', alone or at the end of a
+            Pipeline.
+        ax : matplotlib Axes, default=None
+            Where to draw; None creates a new figure.
+        name : str, default=None
+            Title of the plot; None uses the estimator's class name.
+        validation_kwargs : dict, default=None
+            Keyword arguments of matplotlib's ``plot`` for the validation
+            score.
+        **kwargs : dict
+            Keyword arguments of matplotlib's ``plot`` for the loss.
+
+        Returns
+        -------
+        display : LossCurveDisplay
+            The display, drawn.
+        """
+        network = _final_estimator(estimator)
+        check_is_fitted(network)
+        loss_curve = getattr(network, "loss_curve_", None)
+        if not loss_curve:
+            solver = getattr(network, "solver", None)
+            raise ValueError(
+                f"{type(network).__name__} has no loss curve to plot: only "
+                "the stochastic solvers 'sgd' and 'adam' record the loss of "
+                f"each epoch (loss_curve_), and this one was fitted with "
+                f"solver={solver!r}."
+            )
+        display = cls(
+            loss_curve=loss_curve,
+            validation_scores=getattr(network, "validation_scores_", None),
+            estimator_name=type(network).__name__,
+        )
+        return display.plot(
+            ax, name=name, validation_kwargs=validation_kwargs, **kwargs
+        )

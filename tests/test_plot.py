@@ -1,0 +1,116 @@
+"""LossCurveDisplay draws what the estimator recorded, epoch by epoch."""
+
+import sys
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skffnn import FFNNClassifier, FFNNRegressor
+from skffnn.plot import LossCurveDisplay
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+plt = pytest.importorskip("matplotlib.pyplot")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+def fit(estimator, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return estimator.fit(X, y)
+
+
+def test_loss_line_holds_the_loss_curve(iris):
+    clf = fit(FFNNClassifier(hidden_layer_sizes=(8,), max_iter=30), *iris)
+    display = LossCurveDisplay.from_estimator(clf)
+    np.testing.assert_array_equal(display.line_.get_ydata(), clf.loss_curve_)
+    np.testing.assert_array_equal(
+        display.line_.get_xdata(), np.arange(1, clf.n_iter_ + 1)
+    )
+    assert display.line_.axes is display.ax_
+    assert display.figure_ is display.ax_.figure
+    assert display.validation_line_ is None and display.ax2_ is None
+    assert display.ax_.get_title() == "FFNNClassifier"
+
+
+def test_validation_scores_on_a_twin_axis(iris):
+    clf = fit(FFNNClassifier(early_stopping=True, max_iter=50, random_state=0), *iris)
+    display = LossCurveDisplay.from_estimator(clf)
+    np.testing.assert_array_equal(display.line_.get_ydata(), clf.loss_curve_)
+    np.testing.assert_array_equal(
+        display.validation_line_.get_ydata(), clf.validation_scores_
+    )
+    assert display.validation_line_.axes is display.ax2_
+    assert display.ax2_ is not display.ax_
+    assert display.ax2_.get_shared_x_axes().joined(display.ax_, display.ax2_)
+
+
+def test_draws_on_the_given_axes_with_line_keywords(iris):
+    clf = fit(FFNNClassifier(hidden_layer_sizes=(8,), max_iter=10), *iris)
+    fig, ax = plt.subplots()
+    display = LossCurveDisplay.from_estimator(clf, ax=ax, color="red", name="run 1")
+    assert display.ax_ is ax and display.figure_ is fig
+    assert display.line_.get_color() == "red"
+    assert ax.get_title() == "run 1"
+
+
+def test_from_values_without_an_estimator():
+    display = LossCurveDisplay(
+        loss_curve=[3.0, 2.0, 1.5],
+        validation_scores=[0.5, 0.7, 0.8],
+        estimator_name="net",
+    ).plot()
+    np.testing.assert_array_equal(display.line_.get_ydata(), [3.0, 2.0, 1.5])
+    np.testing.assert_array_equal(display.validation_line_.get_ydata(), [0.5, 0.7, 0.8])
+    assert display.ax_.get_title() == "net"
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        make_pipeline(StandardScaler(), FFNNRegressor(hidden_layer_sizes=(8,))),
+        MLPClassifier(hidden_layer_sizes=(8,), max_iter=20),
+    ],
+    ids=["pipeline", "sklearn-mlp"],
+)
+def test_pipelines_and_sklearn_mlp(iris, estimator):
+    X, y = iris
+    fitted = fit(estimator, X, y.astype(float))
+    network = fitted[-1] if hasattr(fitted, "steps") else fitted
+    display = LossCurveDisplay.from_estimator(fitted)
+    np.testing.assert_array_equal(display.line_.get_ydata(), network.loss_curve_)
+
+
+def test_lbfgs_records_no_loss_curve(iris):
+    clf = FFNNClassifier(hidden_layer_sizes=(8,), solver="lbfgs").fit(*iris)
+    with pytest.raises(ValueError, match="solver='lbfgs'"):
+        LossCurveDisplay.from_estimator(clf)
+
+
+def test_unfitted_estimator():
+    with pytest.raises(NotFittedError):
+        LossCurveDisplay.from_estimator(FFNNClassifier())
+
+
+def test_missing_matplotlib_says_how_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    display = LossCurveDisplay(loss_curve=[1.0, 0.5])
+    with pytest.raises(ImportError, match=r"pip install 'skffnn\[plot\]'"):
+        display.plot()
