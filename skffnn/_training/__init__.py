@@ -1,8 +1,17 @@
 """How the parameters move: optimizers, schedules and the two training loops."""
 
 from .lbfgs import run_lbfgs
-from .optimizers import SGD, Adam
+from .optimizers import SGD, Adam, AdamW, RMSprop
 from .schedules import make_schedule
 from .stochastic import History, run_epochs
 
-__all__ = ["SGD", "Adam", "History", "make_schedule", "run_epochs", "run_lbfgs"]
+__all__ = [
+    "SGD",
+    "Adam",
+    "AdamW",
+    "RMSprop",
+    "History",
+    "make_schedule",
+    "run_epochs",
+    "run_lbfgs",
+]
