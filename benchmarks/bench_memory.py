@@ -1,0 +1,168 @@
+"""Peak memory of a fit on the 60,000 x 784 data: skffnn against MLPClassifier.
+
+Each contender runs in a fresh ``python -c`` child process, one after the
+other, so that no allocation of one can hide in the high-water mark of
+another. A child imports both libraries, builds the synthetic MNIST-shaped
+data (deterministic seed), resets its peak-RSS mark (``/proc/self/clear_refs``)
+and reads its RSS as the baseline, fits for 2 epochs (hidden (256, 128),
+default settings otherwise) and reads the peak RSS of the fit (VmHWM). The
+table gives the baseline, the peak, the growth during fit, that growth in
+units of the size of X, and the ratio of peaks skffnn / MLP; the last
+column is the process's whole-life ``ru_maxrss``. Where the peak cannot be
+reset, ``ru_maxrss`` before and after fit are used instead (the data
+generation then counts in the baseline peak, and a small growth may hide).
+
+Usage::
+
+    python benchmarks/bench_memory.py                 # full run
+    python benchmarks/bench_memory.py --n 10000       # smoke run
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+from _common import format_table, print_header
+
+HIDDEN = (256, 128)
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+
+# Run in the child: the same imports for every contender, so that the
+# baseline differs only by the data's dtype.
+CHILD = """
+import json, resource, sys, warnings
+sys.path.insert(0, {bench_dir!r})
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+from skffnn import FFNNClassifier
+from _common import mnist_like
+
+def status_mb(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024  # kB
+    raise KeyError(field)
+
+def release_free_heap():
+    # glibc keeps freed blocks (the data generation's temporaries) resident;
+    # returning them to the OS makes the baseline the data plus the imports.
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+def reset_peak():
+    # Writing 5 to clear_refs resets VmHWM (Linux >= 4.0), so the peak read
+    # after fit is the peak during fit, not during data generation.
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+def maxrss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB
+
+X, y = mnist_like({n}, seed=0, dtype=np.{input_dtype})
+estimator = {estimator}
+release_free_heap()
+exact = reset_peak()
+before = status_mb("VmRSS") if exact else maxrss_mb()
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    estimator.fit(X, y)
+after = status_mb("VmHWM") if exact else maxrss_mb()
+print(json.dumps({{
+    "before": before, "after": after, "maxrss": maxrss_mb(),
+    "x_mb": X.nbytes / 2**20, "exact": exact,
+}}))
+"""
+
+CONTENDERS = {
+    "skffnn (defaults)": "FFNNClassifier({hidden}, max_iter=2, random_state=0)",
+    "skffnn dtype=float64": (
+        "FFNNClassifier({hidden}, max_iter=2, random_state=0, dtype='float64')"
+    ),
+    "MLP (defaults)": "MLPClassifier({hidden}, max_iter=2, random_state=0)",
+}
+
+
+def measure(estimator, n, input_dtype):
+    """Run one child; return its peak RSS before and after fit (MB) and X's MB."""
+    code = CHILD.format(
+        bench_dir=BENCH_DIR,
+        n=n,
+        input_dtype=input_dtype,
+        estimator=estimator.format(hidden=HIDDEN),
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def rows_for_input(n, input_dtype):
+    """Table rows of every contender on data of one dtype."""
+    results = {
+        name: measure(estimator, n, input_dtype)
+        for name, estimator in CONTENDERS.items()
+        if not (input_dtype == "float32" and "float64" in name)
+    }
+    mlp_peak = results["MLP (defaults)"]["after"]
+    rows = []
+    for name, r in results.items():
+        growth = r["after"] - r["before"]
+        ratio = "-" if name.startswith("MLP") else f"{r['after'] / mlp_peak:.2f}"
+        rows.append(
+            [
+                name,
+                input_dtype,
+                f"{r['x_mb']:.0f}",
+                f"{r['before']:.0f}",
+                f"{r['after']:.0f}",
+                f"{growth:.0f}",
+                f"{growth / r['x_mb']:.2f}",
+                ratio,
+                f"{r['maxrss']:.0f}" + ("" if r["exact"] else " *"),
+            ]
+        )
+    return rows
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=60_000, help="training rows")
+    parser.add_argument(
+        "--inputs",
+        type=lambda s: s.split(","),
+        default=["float64", "float32"],
+        help="dtypes of X to run, comma-separated",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    print_header("skffnn peak memory of fit")
+    print(
+        f"Fit of 2 epochs on {args.n} x 784 synthetic MNIST-like rows, hidden "
+        f"{HIDDEN}, each contender in its own process. Sizes in MiB"
+        "; growth = peak during fit - RSS before fit (* : ru_maxrss fallback)."
+    )
+    print()
+    rows = []
+    for input_dtype in args.inputs:
+        rows += rows_for_input(args.n, input_dtype)
+    headers = ["contender", "X dtype", "X MiB", "RSS before", "peak in fit"]
+    headers += ["growth", "growth / X", "peak vs MLP", "ru_maxrss"]
+    print(format_table(headers, rows))
+
+
+if __name__ == "__main__":
+    main()
