@@ -65,3 +65,37 @@ def test_adam_keeps_float32_state_in_float32():
     rule.step(theta, np.full(3, 0.5, dtype=np.float32))
     assert theta.dtype == rule.m.dtype == rule.v.dtype == np.float32
     np.testing.assert_allclose(theta, 1 - 0.01, rtol=1e-5)  # first step is eta
+
+
+class _Rule:
+    learning_rate = None
+
+
+def _rates(schedule, epochs, samples_per_epoch=100):
+    rule = _Rule()
+    schedule.begin(rule)
+    rates = [rule.learning_rate]
+    for e in range(1, epochs):
+        schedule.epoch_end(rule, e * samples_per_epoch)
+        rates.append(rule.learning_rate)
+    return np.array(rates)
+
+
+def test_cosine_schedule_matches_the_formula():
+    from skffnn._training.schedules import make_schedule
+
+    rates = _rates(make_schedule("cosine", 0.1, n_epochs=20), 25)
+    e = np.minimum(np.arange(25), 20)
+    np.testing.assert_allclose(rates, 0.1 * 0.5 * (1 + np.cos(np.pi * e / 20)))
+    assert rates[0] == 0.1 and rates[20] == pytest.approx(0.0, abs=1e-15)
+
+
+def test_step_schedule_and_warmup():
+    from skffnn._training.schedules import make_schedule
+
+    rates = _rates(make_schedule("step", 1.0, step_size=3, gamma=0.5), 9)
+    np.testing.assert_allclose(rates, [1, 1, 1, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25])
+    warm = _rates(make_schedule("constant", 0.3, warmup_epochs=2), 5)
+    np.testing.assert_allclose(warm, [0.1, 0.2, 0.3, 0.3, 0.3])
+    inv = _rates(make_schedule("invscaling", 0.5, power_t=0.25), 3)
+    np.testing.assert_allclose(inv, [0.5, 0.5 / 101**0.25, 0.5 / 201**0.25])
