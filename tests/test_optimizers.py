@@ -99,3 +99,14 @@ def test_step_schedule_and_warmup():
     np.testing.assert_allclose(warm, [0.1, 0.2, 0.3, 0.3, 0.3])
     inv = _rates(make_schedule("invscaling", 0.5, power_t=0.25), 3)
     np.testing.assert_allclose(inv, [0.5, 0.5 / 101**0.25, 0.5 / 201**0.25])
+
+
+def test_clipping_bounds_the_norm_and_keeps_the_direction():
+    from skffnn._training.clipping import clip_by_global_norm
+
+    grad = np.array([3.0, 4.0, 0.0])
+    assert clip_by_global_norm(grad, 1.0) == pytest.approx(5.0)
+    np.testing.assert_allclose(grad, [0.6, 0.8, 0.0])
+    small = np.array([0.3, 0.4], dtype=np.float32)
+    clip_by_global_norm(small, 1.0)
+    np.testing.assert_array_equal(small, np.array([0.3, 0.4], dtype=np.float32))
