@@ -19,7 +19,7 @@ import sklearn
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
+from sklearn.utils import TransformerTags, check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -70,6 +70,40 @@ def _cast(A, dtype, name):
             "set dtype='float64'."
         )
     return cast
+
+
+def _cast_weights(sample_weight, dtype):
+    """Sample weights in the compute dtype, which must hold their sum too."""
+    sample_weight = _cast(sample_weight, dtype, "sample_weight")
+    with np.errstate(over="ignore"):
+        total = sample_weight.sum()
+    if not np.isfinite(total):
+        raise ValueError(
+            f"sample_weight sums to more than the compute dtype {dtype} holds "
+            f"({np.finfo(dtype).max:.3g}). Set dtype='float64' or divide the "
+            "weights by a common factor."
+        )
+    if total == 0:
+        raise ValueError(
+            f"sample_weight has no weight left in the compute dtype {dtype}: "
+            f"its weights are below {np.finfo(dtype).smallest_subnormal:.3g}. "
+            "Set dtype='float64' or multiply the weights by a common factor."
+        )
+    return sample_weight
+
+
+def _finite_output(output, X):
+    """output of a forward pass over X, or a ValueError if it overflowed."""
+    if not np.isfinite(output).all():
+        n_bad = int((~np.isfinite(output)).any(axis=1).sum())
+        raise ValueError(
+            f"The network's output overflows float64 for {n_bad} of "
+            f"{output.shape[0]} samples: X holds values too large for the "
+            f"fitted network (largest |X| is {abs(X).max():.3g}). Scale the "
+            "input like the training data (e.g. StandardScaler) and check it "
+            "for outliers."
+        )
+    return output
 
 
 def _unchanged_on_error(fit_method):
@@ -269,11 +303,11 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         X, Y = _cast(X, dtype, "X"), _cast(Y, dtype, "y")
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=dtype, ensure_non_negative=True
+                sample_weight, X, dtype=np.float64, ensure_non_negative=True
             )
         sample_weight = self._weight_samples(sample_weight, Y, incremental)
         if sample_weight is not None:
-            sample_weight = sample_weight.astype(dtype, copy=False)
+            sample_weight = _cast_weights(sample_weight, dtype)
         random_state = check_random_state(self.random_state)
 
         if first_pass:
@@ -316,22 +350,26 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         return np.dtype(np.float32 if work >= _FLOAT32_MIN_WORK else np.float64)
 
     def _fit_lbfgs(self, params, network, X, Y, sample_weight):
-        result = run_lbfgs(
-            params,
-            network,
-            X,
-            Y,
-            sample_weight,
-            alpha=self.alpha,
-            max_iter=self.max_iter,
-            max_fun=self.max_fun,
-            tol=self.tol,
-            verbose=bool(self.verbose),
-        )
-        if not np.isfinite(params.theta).all():
+        # Overflow shows as a non-finite loss or theta, raised below; L-BFGS's
+        # line search backs off from an infinite trial point by itself.
+        with np.errstate(over="ignore", invalid="ignore"):
+            result = run_lbfgs(
+                params,
+                network,
+                X,
+                Y,
+                sample_weight,
+                alpha=self.alpha,
+                max_iter=self.max_iter,
+                max_fun=self.max_fun,
+                tol=self.tol,
+                verbose=bool(self.verbose),
+            )
+        if not (np.isfinite(params.theta).all() and np.isfinite(result.fun)):
             raise ValueError(
-                "L-BFGS produced non-finite weights: the input data may contain "
-                "very large values and need to be scaled (e.g. StandardScaler)."
+                "L-BFGS produced a non-finite loss or weights: the input data "
+                "may contain very large values and need to be scaled (e.g. "
+                "StandardScaler)."
             )
         if result.status != 0:
             warnings.warn(
@@ -417,6 +455,12 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         )
         X_train, X_val, Y_train, Y_val = split[:4]
         sw_train, sw_val = split[4:] if sample_weight is not None else (None, None)
+        if sample_weight is not None and not (sw_train.any() and sw_val.any()):
+            raise ValueError(
+                "early_stopping split the samples so that the training or the "
+                "validation part has only zero sample weights. Give more samples "
+                "a non-zero weight, or set early_stopping=False."
+            )
         return X_train, X_val, Y_train, Y_val, sw_train, sw_val
 
     def _batch_size(self, n_samples):
@@ -474,8 +518,8 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
 
     # -- predict --------------------------------------------------------
 
-    def _forward(self, X, link=True):
-        """Network output a^(L) for X (z^(L) if not ``link``), in float64.
+    def _forward(self, X):
+        """Network output a^(L) for X, computed in float64.
 
         Predictions are computed in float64 whatever the training dtype, so
         they do not depend on how rows are batched (float32 GEMM kernels
@@ -487,20 +531,10 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         with np.errstate(over="ignore", invalid="ignore"):
             X = self._validate_predict_input(X)
             params = Layers(self.coefs_, self.intercepts_)
-            # squared_error's identity output leaves z^(L) as it is.
-            loss = _LOSS_OF_OUTPUT[self.out_activation_] if link else "squared_error"
+            loss = _LOSS_OF_OUTPUT[self.out_activation_]
             network = self._network(loss, len(self.coefs_) - 1)
             output = predict(params, network, X)
-        if not np.isfinite(output).all():
-            n_bad = int((~np.isfinite(output)).any(axis=1).sum())
-            raise ValueError(
-                f"The network's output overflows float64 for {n_bad} of "
-                f"{output.shape[0]} samples: X holds values too large for the "
-                f"fitted network (largest |X| is {abs(X).max():.3g}). Scale the "
-                "input like the training data (e.g. StandardScaler) and check it "
-                "for outliers."
-            )
-        return output
+        return _finite_output(output, X)
 
     def transform(self, X, layer=-1):
         """Activations of a hidden layer: the features the network learned.
@@ -521,7 +555,8 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         a : ndarray of shape (n_samples, n_l)
             a^(l) = g(z^(l)) for each sample, in float64.
         """
-        X = self._validate_predict_input(X)
+        with np.errstate(over="ignore", invalid="ignore"):  # see _forward
+            X = self._validate_predict_input(X)
         n_hidden = len(self.coefs_) - 1
         if n_hidden == 0:
             raise ValueError("transform needs a hidden layer; this network has none.")
@@ -535,7 +570,30 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         depth = layer if layer > 0 else n_hidden + 1 + layer
         params = Layers(self.coefs_, self.intercepts_)
         network = self._network(_LOSS_OF_OUTPUT[self.out_activation_], n_hidden)
-        return predict(params, network, X, depth)
+        with np.errstate(over="ignore", invalid="ignore"):
+            output = predict(params, network, X, depth)
+        return _finite_output(output, X)
+
+    def fit_transform(self, X, y, sample_weight=None, layer=-1):
+        """Fit the network, then return the activations of a hidden layer.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+        layer : int, default=-1
+            Hidden layer, as in :meth:`transform`.
+
+        Returns
+        -------
+        a : ndarray of shape (n_samples, n_l)
+            ``fit(X, y).transform(X, layer)``.
+        """
+        return self.fit(X, y, sample_weight=sample_weight).transform(X, layer=layer)
 
     def _validate_predict_input(self, X):
         """X as float64 for prediction, with scikit-learn's checks.
@@ -564,6 +622,8 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        # transform() returns hidden-layer features, always in float64.
+        tags.transformer_tags = TransformerTags(preserves_dtype=["float64"])
         return tags
 
     # -- persistence ----------------------------------------------------
@@ -577,7 +637,8 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         """
         from . import __version__
 
-        state = super().__getstate__()
+        # A copy: for classes outside sklearn, BaseEstimator returns __dict__.
+        state = dict(super().__getstate__())
         state["_skffnn_version"] = __version__
         state["_sklearn_version"] = sklearn.__version__
         if isinstance(state.get("_dtype"), np.dtype):

@@ -40,14 +40,25 @@ def expected_failed_checks(estimator):
     precision for these settings and at 1e-7 for float64.
     With early stopping, the held-out rows differ: a row of weight 3 is
     held out whole, while its 3 copies may fall on both sides of the split.
+    Also with early stopping, check_class_weight_classifiers (weights 1000
+    vs 0.0001, 1000 epochs expected) sees training end once the
+    class-weighted validation accuracy on 5 held-out rows stops improving,
+    which it does while the model still predicts the light class on 30 %
+    of the test rows.
     """
     if estimator.dtype == "float32":
         reason = "float32 training is equivalent only to float32 precision"
-    elif estimator.early_stopping:
+        return dict.fromkeys(SAMPLE_WEIGHT_CHECKS, reason)
+    if estimator.early_stopping:
         reason = "a validation split cannot split a weighted row like its copies"
-    else:
-        return {}
-    return dict.fromkeys(SAMPLE_WEIGHT_CHECKS, reason)
+        failing = dict.fromkeys(SAMPLE_WEIGHT_CHECKS, reason)
+        if isinstance(estimator, FFNNClassifier):
+            failing["check_class_weight_classifiers"] = (
+                "early stopping ends the fit when the weighted validation "
+                "accuracy saturates, long before the 1000 epochs the check needs"
+            )
+        return failing
+    return {}
 
 
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)

@@ -72,12 +72,15 @@ def test_clone_and_params_round_trip(cls):
 
 @pytest.mark.parametrize("cls", [FFNNClassifier, FFNNRegressor])
 def test_accepts_every_mlp_parameter(cls):
-    """Same names and defaults as MLP; dtype is the only addition."""
+    """Same names and defaults as MLP; the additions are listed here."""
     from sklearn.neural_network import MLPClassifier, MLPRegressor
 
     mlp = {FFNNClassifier: MLPClassifier, FFNNRegressor: MLPRegressor}[cls]()
     ours = cls().get_params()
     theirs = mlp.get_params()
-    assert set(ours) - set(theirs) == {"dtype"}
+    added = {"dtype", "weight_init"} | (
+        {"class_weight"} if cls is FFNNClassifier else {"huber_delta"}
+    )
+    assert set(ours) - set(theirs) == added
     for name, value in theirs.items():
         assert ours[name] == value, name

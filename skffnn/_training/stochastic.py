@@ -6,7 +6,10 @@ records what happened in a :class:`History` that the estimator turns into
 its fitted attributes.
 """
 
+import signal
+import threading
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -144,68 +147,91 @@ def run_epochs(
     if validation_score is not None and history.best_theta is None:
         history.best_theta = params.theta.copy()
 
+    zero_weight_loss = _zero_weight_loss(network, Y, sample_weight)
+    first_loss = None
+
     history.n_iter = 0
     stopped_by = "max_iter"
-    try:
-        for _ in range(max_iter):
-            np.copyto(epoch_start, params.theta)
-            if shuffle:
-                # Shuffle a permutation of 0..n-1 the way sklearn.utils.shuffle
-                # does, so a shared random_state gives MLP's batch order.
-                perm = np.arange(n)
-                random_state.shuffle(perm)
-                order = order[perm]
-            epoch_loss, loss = 0.0, 0.0
-            for rows in _batch_rows(order, n, m):
-                Xb, Yb, sb = batches(rows)
-                batch_weight = Xb.shape[0] if sb is None else float(sb.sum())
-                if batch_weight == 0:
-                    continue  # rows of weight 0 are absent rows
-                loss = loss_and_gradient(
-                    params, grad, network, Xb, Yb, sb, alpha, buffers
-                )
-                if not np.isfinite(loss):
+    # Overflow ends in a non-finite loss or theta, caught below and reported
+    # by one ConvergenceWarning that says what to do, not by numpy's warnings.
+    with (
+        _sigint_between_batches() as interrupted,
+        np.errstate(over="ignore", invalid="ignore"),
+    ):
+        try:
+            for _ in range(max_iter):
+                np.copyto(epoch_start, params.theta)
+                if shuffle:
+                    # Shuffle a permutation of 0..n-1 the way sklearn.utils.shuffle
+                    # does, so a shared random_state gives MLP's batch order.
+                    perm = np.arange(n)
+                    random_state.shuffle(perm)
+                    order = order[perm]
+                epoch_loss, loss = 0.0, 0.0
+                for rows in _batch_rows(order, n, m):
+                    Xb, Yb, sb = batches(rows)
+                    batch_weight = Xb.shape[0] if sb is None else float(sb.sum())
+                    if batch_weight == 0:
+                        continue  # rows of weight 0 are absent rows
+                    loss = loss_and_gradient(
+                        params, grad, network, Xb, Yb, sb, alpha, buffers
+                    )
+                    if not np.isfinite(loss):
+                        break
+                    optimizer.step(params.theta, grad.theta)
+                    epoch_loss += loss * batch_weight
+                    if interrupted:
+                        raise KeyboardInterrupt
+                epoch_loss /= total_weight
+                if not (np.isfinite(loss) and np.isfinite(params.theta).all()):
+                    diverged = "became non-finite"
+                elif first_loss is not None and _diverging(
+                    epoch_loss, max(first_loss, zero_weight_loss)
+                ):
+                    diverged = f"grew to {epoch_loss:.3g} from {first_loss:.3g}"
+                else:
+                    diverged = None
+                if diverged:
+                    np.copyto(params.theta, epoch_start)
+                    _warn_diverged(history.n_iter + 1, diverged)
+                    stopped_by = "diverged"
                     break
-                optimizer.step(params.theta, grad.theta)
-                epoch_loss += loss * batch_weight
-            if not (np.isfinite(loss) and np.isfinite(params.theta).all()):
-                np.copyto(params.theta, epoch_start)
-                _warn_diverged(history.n_iter + 1)
-                stopped_by = "diverged"
-                break
+                first_loss = epoch_loss if first_loss is None else first_loss
 
-            history.n_iter += 1
-            history.t += n
-            history.loss_curve.append(epoch_loss / total_weight)
-            if verbose:
-                print(
-                    f"Iteration {history.n_iter}, loss = {history.loss_curve[-1]:.8f}"
-                )
-            _count_no_improvement(history, params, tol, validation_score, verbose)
-            schedule.epoch_end(optimizer, history.t)
-
-            if history.no_improvement_count > n_iter_no_change:
-                stop, action = schedule.plateau(optimizer)
+                history.n_iter += 1
+                history.t += n
+                history.loss_curve.append(epoch_loss)
                 if verbose:
-                    print(_plateau_message(history, tol, n_iter_no_change), action)
-                if stop:
-                    stopped_by = "converged"
+                    print(f"Iteration {history.n_iter}, loss = {epoch_loss:.8f}")
+                _count_no_improvement(history, params, tol, validation_score, verbose)
+                schedule.epoch_end(optimizer, history.t)
+
+                if history.no_improvement_count > n_iter_no_change:
+                    stop, action = schedule.plateau(optimizer)
+                    if verbose:
+                        print(_plateau_message(history, tol, n_iter_no_change), action)
+                    if stop:
+                        stopped_by = "converged"
+                        break
+                    history.no_improvement_count = 0
+                if incremental:
+                    stopped_by = "epoch"
                     break
-                history.no_improvement_count = 0
-            if incremental:
-                stopped_by = "epoch"
-                break
-        else:
+            else:
+                warnings.warn(
+                    f"Stochastic Optimizer: Maximum iterations ({max_iter}) reached "
+                    "and the optimization hasn't converged yet.",
+                    ConvergenceWarning,
+                )
+        except KeyboardInterrupt:
+            if not np.isfinite(params.theta).all():
+                np.copyto(params.theta, epoch_start)
             warnings.warn(
-                f"Stochastic Optimizer: Maximum iterations ({max_iter}) reached "
-                "and the optimization hasn't converged yet.",
-                ConvergenceWarning,
+                f"Training interrupted by user after {history.n_iter} complete "
+                "epoch(s); the model keeps the weights reached so far (the best "
+                "ones when early stopping). Call partial_fit to continue."
             )
-    except KeyboardInterrupt:
-        if not np.isfinite(params.theta).all():
-            np.copyto(params.theta, epoch_start)
-        warnings.warn("Training interrupted by user.")
-        stopped_by = "interrupted"
+            stopped_by = "interrupted"
 
     if validation_score is not None:
         np.copyto(params.theta, history.best_theta)
@@ -248,11 +274,78 @@ def _plateau_message(history, tol, n_iter_no_change):
     )
 
 
-def _warn_diverged(epoch):
+def _warn_diverged(epoch, what):
     warnings.warn(
-        f"The training loss became non-finite during epoch {epoch}: the "
-        "optimization diverged. Training stopped and the weights were restored "
-        "to their values before that epoch. Lower learning_rate_init or scale "
-        "the input data.",
+        f"The training loss {what} during epoch {epoch}: the optimization "
+        "diverged. Training stopped and the weights were restored to their "
+        "values before that epoch. Lower learning_rate_init or scale the input "
+        "data.",
         ConvergenceWarning,
     )
+
+
+# An epoch's loss this many times the reference loss means divergence.
+_DIVERGENCE_FACTOR = 1e3
+
+
+def _diverging(loss, reference):
+    """Whether an epoch's mean training loss shows runaway growth, not noise.
+
+    ``reference`` is the larger of the first epoch's loss in this fit and
+    the loss of the network with all weights zero (a constant output: log K
+    for softmax, half the mean squared target for squared error). A working
+    optimizer brings the loss on the data it trains on below both; a noisy
+    step may raise it a few times, but a thousandfold rise on the same data
+    is the geometric growth of too large a step (sgd with learning_rate_init
+    1e3 multiplies a classifier's loss by ~1e4 per epoch), which only ends in
+    overflow. The zero-weight loss keeps a tiny first loss (a warm start
+    from a converged model) from turning a harmless spike into an alarm; the
+    first epoch's loss does the same for unscaled inputs, whose loss starts
+    far above the zero-weight one. The first epoch itself, and so each
+    one-epoch partial_fit call, is judged by finiteness alone: a stream's
+    chunks may differ in scale.
+    """
+    return reference > 0 and loss > _DIVERGENCE_FACTOR * reference
+
+
+def _zero_weight_loss(network, Y, sample_weight):
+    """Mean loss of the network whose weights are all zero (z^(L) = 0).
+
+    inf if it overflows, which disables the divergence test against it.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        sample_loss = network.output.sample_loss(np.zeros_like(Y), Y)
+        if sample_weight is None:
+            return float(sample_loss.mean())
+        return float(sample_loss @ sample_weight) / float(sample_weight.sum())
+
+
+@contextmanager
+def _sigint_between_batches():
+    """Turn Ctrl+C into a request that training honours after the batch.
+
+    Yields a list that the SIGINT handler appends to; the loop checks it
+    after each optimizer step, so the interrupted batch completes and theta
+    and the optimizer state stay consistent. A second Ctrl+C interrupts at
+    once. Handlers can only be set from the main thread, and one that is
+    not Python's default (a notebook's, a server's) is left alone: there a
+    KeyboardInterrupt is caught wherever it lands.
+    """
+    requests = []
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield requests
+        return
+
+    def request_stop(signum, frame):
+        if requests:
+            raise KeyboardInterrupt
+        requests.append(signum)
+
+    previous = signal.signal(signal.SIGINT, request_stop)
+    try:
+        yield requests
+    finally:
+        signal.signal(signal.SIGINT, previous)

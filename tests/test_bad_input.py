@@ -1,0 +1,422 @@
+"""Bad input: each entry point raises ValueError or TypeError saying what is wrong.
+
+One parametrized test per kind of bad input; each case asserts the exception
+type and its message. Not covered here: the command line (tested with the
+CLI).
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+
+from skffnn import FFNNClassifier, FFNNRegressor
+
+SMALL = dict(hidden_layer_sizes=(4,), max_iter=3, random_state=0)
+ESTIMATORS = [FFNNClassifier, FFNNRegressor]
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
+@pytest.fixture(scope="module")
+def X():
+    return np.random.RandomState(0).normal(size=(30, 3))
+
+
+def target(Estimator, n=30):
+    if Estimator is FFNNClassifier:
+        return np.arange(n) % 3
+    return np.linspace(0.0, 1.0, n)
+
+
+def with_value(value):
+    def bad(X, y):
+        X = X.copy()
+        X[4, 1] = value
+        return X, y
+
+    return bad
+
+
+def as_strings(X, y):
+    return np.where(X > 0, "a", "b"), y
+
+
+def object_with_string(X, y):
+    X = X.astype(object)
+    X[2, 0] = "3.5 kg"
+    return X, y
+
+
+def sparse_with_nan(X, y):
+    X = sp.csr_matrix(X)
+    X.data[3] = np.nan
+    return X, y
+
+
+# case: (make bad (X, y) from good ones, exception, message)
+BAD_X = {
+    "NaN": (with_value(np.nan), ValueError, "Input X contains NaN"),
+    "inf": (with_value(np.inf), ValueError, "Input X contains infinity"),
+    "-inf": (with_value(-np.inf), ValueError, "Input X contains infinity"),
+    "sparse NaN": (sparse_with_nan, ValueError, "Input X contains NaN"),
+    "empty": (lambda X, y: (X[:0], y[:0]), ValueError, r"0 sample\(s\)"),
+    "no feature": (lambda X, y: (X[:, :0], y), ValueError, r"0 feature\(s\)"),
+    "1-D": (lambda X, y: (X[:, 0], y), ValueError, "Expected 2D array, got 1D"),
+    "3-D": (lambda X, y: (X[:, :, None], y), ValueError, "dim 3"),
+    "strings": (as_strings, ValueError, "could not convert string to float"),
+    "object": (object_with_string, ValueError, "could not convert string"),
+    "complex": (lambda X, y: (X + 1j, y), ValueError, "Complex data not supported"),
+    "too few y": (lambda X, y: (X, y[:-1]), ValueError, "inconsistent numbers"),
+}
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+@pytest.mark.parametrize("case", BAD_X)
+def test_fit_rejects_bad_X(Estimator, case, X):
+    make_bad, error, match = BAD_X[case]
+    X_bad, y_bad = make_bad(X, target(Estimator))
+    with pytest.raises(error, match=match):
+        Estimator(**SMALL).fit(X_bad, y_bad)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+@pytest.mark.parametrize("case", BAD_X)
+def test_partial_fit_rejects_bad_X(Estimator, case, X):
+    make_bad, error, match = BAD_X[case]
+    y = target(Estimator)
+    X_bad, y_bad = make_bad(X, y)
+    kw = {"classes": np.unique(y)} if Estimator is FFNNClassifier else {}
+    model = Estimator(**SMALL)
+    with pytest.raises(error, match=match):
+        model.partial_fit(X_bad, y_bad, **kw)
+    # A failed first call leaves no half-fitted model behind.
+    with pytest.raises(NotFittedError):
+        model.predict(X)
+
+
+PREDICT_BAD_X = {
+    **{k: v for k, v in BAD_X.items() if k != "too few y"},
+    "wrong n_features": (
+        lambda X, y: (X[:, :2], y),
+        ValueError,
+        "X has 2 features, but .* is expecting 3 features",
+    ),
+}
+
+
+def fitted(Estimator, X):
+    return Estimator(**SMALL).fit(X, target(Estimator))
+
+
+METHODS = [
+    (FFNNClassifier, "predict"),
+    (FFNNClassifier, "predict_proba"),
+    (FFNNClassifier, "predict_log_proba"),
+    (FFNNClassifier, "score"),
+    (FFNNClassifier, "transform"),
+    (FFNNRegressor, "predict"),
+    (FFNNRegressor, "score"),
+    (FFNNRegressor, "transform"),
+]
+
+
+@pytest.mark.parametrize("Estimator, method", METHODS)
+@pytest.mark.parametrize("case", PREDICT_BAD_X)
+def test_predict_rejects_bad_X(Estimator, method, case, X):
+    model = fitted(Estimator, X)
+    make_bad, error, match = PREDICT_BAD_X[case]
+    X_bad, y_bad = make_bad(X, target(Estimator))
+    args = (X_bad, y_bad) if method == "score" else (X_bad,)
+    with pytest.raises(error, match=match):
+        getattr(model, method)(*args)
+
+
+@pytest.mark.parametrize("Estimator, method", METHODS)
+def test_predict_before_fit(Estimator, method, X):
+    args = (X, target(Estimator)) if method == "score" else (X,)
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        getattr(Estimator(**SMALL), method)(*args)
+
+
+BAD_WEIGHTS = {
+    "wrong length": (np.ones(7), r"sample_weight.shape == \(7,\), expected \(30,\)"),
+    "negative": (np.r_[-1.0, np.ones(29)], "Negative values in data passed"),
+    "all zero": (np.zeros(30), "at least one non-zero"),
+    "NaN": (np.r_[np.nan, np.ones(29)], "Input sample_weight contains NaN"),
+    "inf": (np.r_[np.inf, np.ones(29)], "sample_weight contains infinity"),
+    "2-D": (np.ones((30, 1)), "Sample weights must be 1D array or scalar"),
+    "strings": (np.array(["heavy"] * 30), "could not convert string to float"),
+}
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+@pytest.mark.parametrize("case", BAD_WEIGHTS)
+def test_bad_sample_weight(Estimator, method, case, X):
+    weights, match = BAD_WEIGHTS[case]
+    y = target(Estimator)
+    kw = {"classes": np.unique(y)} if method == "partial_fit" else {}
+    if Estimator is FFNNRegressor:
+        kw = {}
+    with pytest.raises(ValueError, match=match):
+        getattr(Estimator(**SMALL), method)(X, y, sample_weight=weights, **kw)
+
+
+FLOAT32_WEIGHTS = {
+    "beyond range": (np.full(30, 1e39), "sample_weight holds values too large"),
+    "sum beyond range": (np.full(30, 3e38), "sample_weight sums to more than"),
+    "underflow to zero": (np.full(30, 1e-60), "sample_weight has no weight left"),
+}
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+@pytest.mark.parametrize("case", FLOAT32_WEIGHTS)
+def test_sample_weight_outside_the_float32_range(Estimator, case, X):
+    weights, match = FLOAT32_WEIGHTS[case]
+    with pytest.raises(ValueError, match=match):
+        Estimator(**SMALL, dtype="float32").fit(
+            X, target(Estimator), sample_weight=weights
+        )
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_early_stopping_split_without_weight_on_one_side(Estimator, X):
+    weights = np.r_[1.0, np.zeros(29)]  # one weighted sample: one side has none
+    with pytest.raises(ValueError, match="only zero sample weights"):
+        Estimator(**SMALL, early_stopping=True).fit(
+            X, target(Estimator), sample_weight=weights
+        )
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_score_sample_weight_of_wrong_length(Estimator, X):
+    model = fitted(Estimator, X)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        model.score(X, target(Estimator), sample_weight=np.ones(7))
+
+
+BAD_CLASSIFIER_TARGETS = {
+    "single class": (np.zeros(30), ValueError, "at least 2 classes"),
+    "continuous": (np.linspace(0, 1, 30), ValueError, "Unknown label type: contin"),
+    "NaN": (np.r_[np.nan, np.arange(29) % 2], ValueError, "Input y contains NaN"),
+    "inf": (np.r_[np.inf, np.arange(29) % 2], ValueError, "y contains infinity"),
+    "mixed types": (
+        np.array(["a", 1] * 15, dtype=object),
+        TypeError,
+        "y mixes labels of types that cannot be compared",
+    ),
+    "multioutput multiclass": (
+        np.c_[np.arange(30) % 3, np.arange(30) % 2],
+        ValueError,
+        "Multioutput target data is not supported",
+    ),
+    "3-D": (np.zeros((30, 1, 1)), ValueError, "dim 3"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_CLASSIFIER_TARGETS)
+def test_classifier_rejects_bad_target(case, X):
+    y, error, match = BAD_CLASSIFIER_TARGETS[case]
+    with pytest.raises(error, match=match):
+        FFNNClassifier(**SMALL).fit(X, y)
+
+
+BAD_REGRESSOR_TARGETS = {
+    "NaN": ({}, np.r_[np.nan, np.ones(29)], ValueError, "Input y contains NaN"),
+    "inf": ({}, np.r_[np.inf, np.ones(29)], ValueError, "y contains infinity"),
+    "strings": ({}, np.array(["a"] * 30), ValueError, "could not convert string"),
+    "complex": ({}, np.ones(30) + 1j, ValueError, "Complex data not supported"),
+    "3-D": ({}, np.zeros((30, 1, 1)), ValueError, "dim 3"),
+    "negative counts": (
+        {"loss": "poisson"},
+        np.r_[-1.0, np.ones(29)],
+        ValueError,
+        "loss='poisson' requires non-negative targets",
+    ),
+    "beyond float32": (
+        {"dtype": "float32"},
+        np.r_[1e300, np.ones(29)],
+        ValueError,
+        "y holds values too large for the compute dtype float32",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_REGRESSOR_TARGETS)
+def test_regressor_rejects_bad_target(case, X):
+    params, y, error, match = BAD_REGRESSOR_TARGETS[case]
+    with pytest.raises(error, match=match):
+        FFNNRegressor(**SMALL, **params).fit(X, y)
+
+
+def first_call(X):
+    return FFNNClassifier(**SMALL).partial_fit(X, np.arange(30) % 2, classes=[0, 1])
+
+
+BAD_PARTIAL_FIT_CLASSES = {
+    "no classes on first call": (
+        lambda X: FFNNClassifier(**SMALL).partial_fit(X, np.arange(30) % 2),
+        "classes must be passed on the first call to partial_fit",
+    ),
+    "unseen labels": (
+        lambda X: first_call(X).partial_fit(X, np.arange(30) % 3),
+        r"`y` has classes not in `self.classes_`",
+    ),
+    "classes changed": (
+        lambda X: first_call(X).partial_fit(X, np.arange(30) % 2, classes=[0, 1, 2]),
+        r"`classes=\[0, 1, 2\]` is not the same as on last call",
+    ),
+    "y outside classes": (
+        lambda X: FFNNClassifier(**SMALL).partial_fit(
+            X, np.arange(30) % 3, classes=[0, 1]
+        ),
+        r"`y` has classes not in `self.classes_`",
+    ),
+    "single class": (
+        lambda X: FFNNClassifier(**SMALL).partial_fit(X, np.zeros(30), classes=[0]),
+        "at least 2 classes",
+    ),
+    "mixed types": (
+        lambda X: FFNNClassifier(**SMALL).partial_fit(
+            X, np.array(["a", 1] * 15, dtype=object), classes=["a", 1]
+        ),
+        "Mix of label input types",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_PARTIAL_FIT_CLASSES)
+def test_partial_fit_rejects_bad_classes(case, X):
+    call, match = BAD_PARTIAL_FIT_CLASSES[case]
+    with pytest.raises(ValueError, match=match):
+        call(X)
+
+
+def test_partial_fit_with_wrong_n_features_after_first_call(X):
+    model = first_call(X)
+    with pytest.raises(ValueError, match="X has 2 features, but .* expecting 3"):
+        model.partial_fit(X[:, :2], np.arange(30) % 2)
+
+
+# parameter, value, message (sklearn's InvalidParameterError is both a
+# ValueError and a TypeError)
+ABSURD_PARAMETERS = [
+    ("hidden_layer_sizes", (-3,), "hidden_layer_sizes must be positive integers"),
+    ("hidden_layer_sizes", (8, 0), "hidden_layer_sizes must be positive integers"),
+    ("hidden_layer_sizes", (2.5,), "hidden_layer_sizes must be positive integers"),
+    ("hidden_layer_sizes", 0, "'hidden_layer_sizes' parameter .* must be"),
+    ("hidden_layer_sizes", "wide", "'hidden_layer_sizes' parameter .* must be"),
+    ("batch_size", 0, r"'batch_size' parameter .* int in the range \[1, inf\)"),
+    ("batch_size", -5, r"'batch_size' parameter .* int in the range \[1, inf\)"),
+    ("validation_fraction", 1.0, r"'validation_fraction' .* range \(0.0, 1.0\)"),
+    ("validation_fraction", 0.0, r"'validation_fraction' .* range \(0.0, 1.0\)"),
+    ("n_iter_no_change", 0, r"'n_iter_no_change' .* range \[1, inf\)"),
+    ("max_iter", 0, r"'max_iter' .* range \[1, inf\)"),
+    ("max_iter", 2.5, r"'max_iter' .* must be an int"),
+    ("learning_rate_init", 0.0, r"'learning_rate_init' .* range \(0.0, inf\)"),
+    ("learning_rate_init", np.nan, "'learning_rate_init' .* Got nan"),
+    ("learning_rate_init", np.inf, "'learning_rate_init' .* Got inf"),
+    ("alpha", -1.0, r"'alpha' .* range \[0.0, inf\)"),
+    ("alpha", np.nan, "'alpha' .* Got nan"),
+    ("momentum", 1.5, r"'momentum' .* range \[0.0, 1.0\]"),
+    ("beta_2", 1.0, r"'beta_2' .* range \[0.0, 1.0\)"),
+    ("epsilon", 0.0, r"'epsilon' .* range \(0.0, inf\)"),
+    ("tol", -1e-4, r"'tol' .* range \[0.0, inf\)"),
+    ("max_fun", 0, r"'max_fun' .* range \[1, inf\)"),
+    ("solver", "newton", "'solver' parameter .* among"),
+    ("activation", "swish", "'activation' parameter"),
+    ("dtype", "float16", "'dtype' parameter .* among"),
+    ("early_stopping", "yes", "'early_stopping' parameter"),
+]
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+@pytest.mark.parametrize("name, value, match", ABSURD_PARAMETERS)
+def test_fit_rejects_absurd_parameters(Estimator, name, value, match, X):
+    model = Estimator(**{**SMALL, name: value})
+    with pytest.raises((ValueError, TypeError), match=match):
+        model.fit(X, target(Estimator))
+
+
+def test_early_stopping_needs_three_samples(X):
+    with pytest.raises(ValueError, match="early_stopping needs at least 3 samples"):
+        FFNNRegressor(**SMALL, early_stopping=True).fit(X[:2], [0.0, 1.0])
+
+
+def test_partial_fit_needs_a_stochastic_solver(X):
+    # As in MLP: hasattr(model, "partial_fit") is False for lbfgs, so the
+    # error is an AttributeError (caused by "only available for stochastic").
+    with pytest.raises(AttributeError, match="has no attribute 'partial_fit'"):
+        FFNNClassifier(solver="lbfgs").partial_fit(X, np.arange(30) % 2, [0, 1])
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+def test_extremely_large_X_gives_finite_weights_and_predictions(Estimator, solver, X):
+    """1e30 in X: a finite model (perhaps with a ConvergenceWarning), no NaN."""
+    X_big = X * 1e30
+    model = Estimator(**{**SMALL, "solver": solver}).fit(X_big, target(Estimator))
+    assert all(np.isfinite(W).all() for W in model.coefs_)
+    assert np.isfinite(model.predict(X_big).astype(float)).all()
+
+
+def test_X_beyond_float32_range_with_float32_compute(X):
+    with pytest.raises(ValueError, match="X holds values too large for .* float32"):
+        FFNNRegressor(**SMALL, dtype="float32").fit(X * 1e300, target(FFNNRegressor))
+
+
+def test_prediction_that_overflows_raises(X):
+    """exp(z) beyond float64 on inputs far outside the training range."""
+    model = FFNNRegressor(**SMALL, loss="poisson").fit(X, np.arange(30) % 4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy overflow warnings either
+        with pytest.raises(ValueError, match="output overflows float64 for"):
+            model.predict(X * 1e30)
+
+
+@pytest.mark.parametrize("method", ["predict", "transform"])
+def test_hidden_layer_overflow_raises(method, X):
+    """An identity hidden layer carries 1e308 * 10 beyond float64."""
+    model = FFNNRegressor(**{**SMALL, "activation": "identity"}).fit(X, X[:, 0])
+    model.coefs_[0][...] = 10.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="output overflows float64 for 2 of 2"):
+            getattr(model, method)(np.full((2, 3), 1e308))
+
+
+@pytest.mark.parametrize(
+    "layer, match",
+    [(2, "layer must be an integer in 1..1"), (0, "got 0"), (1.0, "got 1.0")],
+)
+def test_transform_rejects_bad_layer(layer, match, X):
+    model = fitted(FFNNClassifier, X)
+    with pytest.raises(ValueError, match=match):
+        model.transform(X, layer=layer)
+
+
+def test_failed_fit_leaves_a_new_estimator_unfitted(X):
+    model = FFNNClassifier(**SMALL)
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        model.fit(X, np.zeros(30))
+    # validate_data had set n_features_in_ before the failing check.
+    assert not hasattr(model, "n_features_in_")
+    with pytest.raises(NotFittedError):
+        model.predict(X)
+
+
+def test_failed_refit_keeps_the_previous_model(X):
+    model = fitted(FFNNClassifier, X)
+    before = model.predict_proba(X)
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        model.fit(np.c_[X, X], np.zeros(30))
+    assert model.n_features_in_ == 3
+    np.testing.assert_array_equal(model.predict_proba(X), before)

@@ -1,0 +1,311 @@
+"""Faults during training: divergence, interrupts, determinism, numerical safety."""
+
+import os
+import signal
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits, make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import StandardScaler
+
+import skffnn._training.stochastic as stochastic
+from skffnn import FFNNClassifier, FFNNRegressor
+
+
+@pytest.fixture(scope="module")
+def classification():
+    X, y = make_classification(
+        n_samples=200, n_features=10, n_informative=5, random_state=0
+    )
+    return StandardScaler().fit_transform(X), y
+
+
+@pytest.fixture(scope="module")
+def regression():
+    X, y = make_regression(n_samples=200, n_features=10, noise=1.0, random_state=0)
+    return StandardScaler().fit_transform(X), y / y.std()
+
+
+def all_finite(model):
+    return all(np.isfinite(a).all() for a in model.coefs_ + model.intercepts_)
+
+
+def assert_same_weights(a, b):
+    for x, y in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_):
+        np.testing.assert_array_equal(x, y)
+
+
+def fail_at_call(monkeypatch, k, fault):
+    """Make the k-th loss_and_gradient call of the training loop run ``fault``.
+
+    ``fault(result)`` may raise, or return the loss the loop sees.
+    """
+    real = stochastic.loss_and_gradient
+    calls = {"n": 0}
+
+    def patched(*args):
+        calls["n"] += 1
+        result = real(*args)
+        return fault(result) if calls["n"] == k else result
+
+    monkeypatch.setattr(stochastic, "loss_and_gradient", patched)
+    return calls
+
+
+def raise_interrupt(result):
+    raise KeyboardInterrupt
+
+
+# -- divergence ---------------------------------------------------------
+
+
+def test_exploding_loss_is_detected_and_weights_stay_finite(classification):
+    """sgd at learning_rate_init=1e3: the loss grows ~1e4 times per epoch.
+
+    In float64 it stays finite for dozens of epochs; the fit stops at the
+    first epoch whose loss is a thousand times the reference.
+    """
+    X, y = classification
+    model = FFNNClassifier(
+        hidden_layer_sizes=(20,), solver="sgd", learning_rate_init=1e3, random_state=0
+    )
+    with pytest.warns(ConvergenceWarning, match="the optimization diverged") as rec:
+        model.fit(X, y)
+    assert "grew to" in str(rec[0].message) and "during epoch 2" in str(rec[0].message)
+    assert all_finite(model)
+    assert model.n_iter_ == 1 and len(model.loss_curve_) == 1
+    assert np.isfinite(model.predict_proba(X)).all()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_non_finite_loss_stops_training_with_the_weights_before_it(
+    regression, monkeypatch, dtype
+):
+    X, y = regression
+    kw = dict(hidden_layer_sizes=(8,), batch_size=50, random_state=0, dtype=dtype)
+    two_epochs = FFNNRegressor(max_iter=2, **kw)
+    with pytest.warns(ConvergenceWarning, match="Maximum iterations"):
+        two_epochs.fit(X, y)
+
+    fail_at_call(monkeypatch, 2 * 4 + 3, lambda result: np.inf)  # epoch 3
+    model = FFNNRegressor(max_iter=50, **kw)
+    with pytest.warns(ConvergenceWarning, match="became non-finite during epoch 3"):
+        model.fit(X, y)
+
+    assert model.n_iter_ == 2 and model.loss_curve_ == two_epochs.loss_curve_
+    assert_same_weights(model, two_epochs)
+
+
+def test_overflow_in_the_first_epoch_keeps_the_initial_weights(regression):
+    """The loss becomes inf within epoch 1: no epoch completes."""
+    X, y = regression
+    kw = dict(hidden_layer_sizes=(8,), solver="sgd", batch_size=10, random_state=0)
+    initial = FFNNRegressor(max_iter=1, learning_rate_init=1e-300, **kw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        initial.fit(X, y)
+    model = FFNNRegressor(learning_rate_init=1e3, **kw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no numpy overflow noise
+        with pytest.warns(ConvergenceWarning, match="non-finite during epoch 1"):
+            model.fit(X, y)
+    assert model.n_iter_ == 0 and model.loss_curve_ == []
+    for W, W0 in zip(model.coefs_, initial.coefs_):
+        np.testing.assert_allclose(W, W0, rtol=1e-12)
+
+
+def test_no_false_alarm_on_a_noisy_warm_start(classification):
+    """A tiny first loss (converged model) must not make spikes divergence."""
+    X, y = classification
+    model = FFNNClassifier(
+        hidden_layer_sizes=(64,),
+        learning_rate_init=0.1,
+        max_iter=300,
+        n_iter_no_change=300,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y)
+    assert model.loss_ < 1e-3
+    n_before = len(model.loss_curve_)
+    model.set_params(warm_start=True, max_iter=30)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        model.fit(X, y)
+    assert not [w for w in record if "diverged" in str(w.message)]
+    # Adam's spikes rise more than a thousandfold over this fit's first loss,
+    # yet stay below the loss of the all-zero network (log 2).
+    warm = model.loss_curve_[n_before:]
+    assert len(warm) == 30 and max(warm) > 1e3 * warm[0]
+
+
+def test_no_false_alarm_on_a_stream_of_changing_scale(regression):
+    X, y = regression
+    model = FFNNRegressor(hidden_layer_sizes=(8,), random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        for scale in [1, 1, 1e3, 1e3, 1]:
+            model.partial_fit(X, y * scale)
+    assert len(model.loss_curve_) == 5 and all_finite(model)
+
+
+# -- interrupt ----------------------------------------------------------
+
+
+def test_interrupt_keeps_a_usable_model_that_partial_fit_continues(
+    classification, monkeypatch
+):
+    X, y = classification
+    kw = dict(hidden_layer_sizes=(16,), batch_size=50, random_state=0)
+    calls = fail_at_call(monkeypatch, 3 * 4 + 2, raise_interrupt)  # epoch 4
+    model = FFNNClassifier(max_iter=100, **kw)
+    with pytest.warns(UserWarning, match="Training interrupted by user after 3"):
+        model.fit(X, y)
+
+    assert calls["n"] == 14
+    assert model.n_iter_ == 3 and len(model.loss_curve_) == 3
+    assert model.t_ == 3 * len(X)
+    assert all_finite(model) and np.isfinite(model.predict_proba(X)).all()
+    assert model.score(X, y) > 0.6
+    model.partial_fit(X, y)
+    assert model.n_iter_ == 1 and model.t_ == 4 * len(X)
+    assert len(model.loss_curve_) == 4
+
+
+def test_interrupt_with_early_stopping_keeps_the_best_weights(
+    classification, monkeypatch
+):
+    X, y = classification
+    kw = dict(hidden_layer_sizes=(16,), early_stopping=True, random_state=0)
+    best_of_five = FFNNClassifier(max_iter=5, **kw)
+    with pytest.warns(ConvergenceWarning, match="Maximum iterations"):
+        best_of_five.fit(X, y)
+
+    fail_at_call(monkeypatch, 6, raise_interrupt)  # one batch per epoch
+    model = FFNNClassifier(max_iter=100, **kw)
+    with pytest.warns(UserWarning, match="Training interrupted by user"):
+        model.fit(X, y)
+
+    assert model.validation_scores_ == best_of_five.validation_scores_
+    assert_same_weights(model, best_of_five)
+
+
+def test_ctrl_c_stops_after_the_current_batch(classification, monkeypatch):
+    """A SIGINT during batch k lets batch k finish its update, then stops."""
+    X, y = classification
+    kw = dict(hidden_layer_sizes=(16,), batch_size=20, max_iter=50, random_state=0)
+    k = 13
+
+    def send_sigint(result):
+        os.kill(os.getpid(), signal.SIGINT)
+        return result
+
+    fail_at_call(monkeypatch, k, send_sigint)
+    by_signal = FFNNClassifier(**kw)
+    with pytest.warns(UserWarning, match="Training interrupted by user after 1"):
+        by_signal.fit(X, y)
+    # The handler is Python's again once fit returns.
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+    # The same model as one stopped right before batch k + 1 updates.
+    fail_at_call(monkeypatch, k + 1, raise_interrupt)
+    before_next = FFNNClassifier(**kw)
+    with pytest.warns(UserWarning, match="Training interrupted"):
+        before_next.fit(X, y)
+    assert_same_weights(by_signal, before_next)
+
+
+# -- determinism --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(solver="adam"),
+        dict(solver="sgd", early_stopping=True),
+        dict(solver="lbfgs"),
+        dict(solver="adam", dtype="float32"),
+    ],
+    ids=["adam", "sgd-early-stopping", "lbfgs", "adam-float32"],
+)
+def test_same_random_state_gives_bit_identical_weights(classification, params):
+    X, y = classification
+    kw = dict(hidden_layer_sizes=(16, 8), max_iter=20, **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        a = FFNNClassifier(random_state=3, **kw).fit(X, y)
+        b = FFNNClassifier(random_state=3, **kw).fit(X, y)
+        c = FFNNClassifier(random_state=4, **kw).fit(X, y)
+    assert_same_weights(a, b)
+    assert not np.array_equal(a.coefs_[0], c.coefs_[0])
+
+
+# -- numerical safety ---------------------------------------------------
+
+
+def linear_model(Estimator, X, y, W, b, **params):
+    """A network without hidden layer whose output pre-activation is X W + b."""
+    model = Estimator(hidden_layer_sizes=(), max_iter=1, random_state=0, **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y)
+    model.coefs_ = [np.asarray(W, dtype=float)]
+    model.intercepts_ = [np.asarray(b, dtype=float)]
+    return model
+
+
+# Rows whose output pre-activations are +1e4 and -1e4.
+X_PM = np.array([[1.0], [-1.0], [1.0], [-1.0]])
+
+
+@pytest.mark.parametrize(
+    "y, W, b",
+    [
+        (np.array([0, 1, 0, 1]), [[1e4]], [0.0]),  # binary: sigmoid
+        (np.array([0, 1, 2, 0]), [[1e4, -1e4, 0.0]], [0.0, 0.0, 0.0]),  # softmax
+        (np.array([[1, 0], [0, 1], [1, 1], [0, 0]]), [[1e4, -1e4]], [0.0, 0.0]),
+    ],
+    ids=["sigmoid", "softmax", "multilabel"],
+)
+def test_classifier_outputs_are_stable_at_logits_of_1e4(y, W, b):
+    model = linear_model(FFNNClassifier, X_PM, y, W, b, solver="sgd")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # overflow or divide-by-zero warnings
+        proba = model.predict_proba(X_PM)
+        log_proba = model.predict_log_proba(X_PM)
+        labels = model.predict(X_PM)
+        # One sgd step on these logits: the loss is large but finite.
+        model.set_params(learning_rate_init=1e-12)
+        model.partial_fit(X_PM, y)
+    assert np.isfinite(proba).all() and set(np.unique(proba)) <= {0.0, 0.5, 1.0}
+    # log(predict_proba), as scikit-learn's checks require: log 0 = -inf.
+    assert (log_proba[proba == 0] == -np.inf).all()
+    np.testing.assert_array_equal(log_proba[proba > 0], np.log(proba[proba > 0]))
+    assert len(labels) == len(X_PM)
+    assert np.isfinite(model.loss_) and model.loss_ > 1e3
+
+
+def test_exp_output_is_stable_at_logits_of_minus_1e4_and_refuses_plus_1e4():
+    y = np.array([0.0, 1.0, 2.0, 3.0])
+    model = linear_model(FFNNRegressor, X_PM, y, [[1e4]], [0.0], loss="poisson")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert model.predict(X_PM[1::2]).tolist() == [0.0, 0.0]  # e^-1e4
+        # e^1e4 is beyond float64: an error, not inf.
+        with pytest.raises(ValueError, match="overflows float64"):
+            model.predict(X_PM)
+
+
+def test_float32_training_on_standardized_data_stays_finite():
+    X, y = load_digits(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    model = FFNNClassifier(hidden_layer_sizes=(64,), max_iter=30, dtype="float32")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("error", RuntimeWarning)
+        model.fit(X, y)
+    assert np.isfinite(model.loss_curve_).all() and all_finite(model)
+    assert model.score(X, y) > 0.95
