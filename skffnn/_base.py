@@ -72,6 +72,19 @@ def _cast(A, dtype, name):
     return cast
 
 
+def _check_range(X, dtype, name):
+    """Raise as _cast would, without making the cast copy of a dense X."""
+    largest = np.finfo(dtype).max
+    if X.dtype.itemsize > np.dtype(dtype).itemsize and (
+        X.max() > largest or X.min() < -largest
+    ):
+        raise ValueError(
+            f"{name} holds values too large for the compute dtype {dtype} "
+            f"(largest magnitude {largest:.3g}). Scale {name}, or set "
+            "dtype='float64'."
+        )
+
+
 def _cast_weights(sample_weight, dtype):
     """Sample weights in the compute dtype, which must hold their sum too."""
     sample_weight = _cast(sample_weight, dtype, "sample_weight")
@@ -300,7 +313,12 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         if first_pass or not incremental:
             self._dtype = self._compute_dtype(X, layer_sizes)
         dtype = self._dtype  # kept by partial_fit, whatever its chunk sizes
-        X, Y = _cast(X, dtype, "X"), _cast(Y, dtype, "y")
+        if self.solver == "lbfgs" or sp.issparse(X):
+            X = _cast(X, dtype, "X")
+        else:
+            # The mini-batch loop casts rows as it gathers them: no copy of X.
+            _check_range(X, dtype, "X")
+        Y = _cast(Y, dtype, "y")
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=np.float64, ensure_non_negative=True
@@ -388,11 +406,20 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         # A stream has no held-out set: partial_fit trains on all it is given
         # and monitors the training loss, whatever early_stopping says.
         early_stopping = self.early_stopping and not incremental
-        X_val = None
+        X_val, train_rows = None, None
         if early_stopping:
-            X, X_val, Y, Y_val, sample_weight, sw_val = self._split_validation(
-                X, Y, sample_weight, random_state
+            train_rows, val_rows = self._split_validation(
+                Y, sample_weight, random_state
             )
+            X_val = _cast(X[val_rows], Y.dtype, "X")
+            Y_val, Y = Y[val_rows], Y[train_rows]
+            if sample_weight is not None:
+                sw_val, sample_weight = (
+                    sample_weight[val_rows],
+                    sample_weight[train_rows],
+                )
+            else:
+                sw_val = None
 
         optimizer = self._optimizer if incremental else None
         if optimizer is None:
@@ -413,10 +440,11 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
             X,
             Y,
             sample_weight,
+            x_rows=train_rows,
             optimizer=optimizer.rule,
             schedule=optimizer.schedule,
             alpha=self.alpha,
-            batch_size=self._batch_size(X.shape[0]),
+            batch_size=self._batch_size(Y.shape[0]),
             max_iter=self.max_iter,
             shuffle=self.shuffle,
             random_state=random_state,
@@ -429,14 +457,15 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         )
         self._set_history(self._history)
 
-    def _split_validation(self, X, Y, sample_weight, random_state):
+    def _split_validation(self, Y, sample_weight, random_state):
         """Hold out validation_fraction of the rows (at least 2) for early stopping.
 
         The split is stratified by class for single-label classification
         whenever every class has the 2 members that needs; otherwise it is a
-        plain shuffled split.
+        plain shuffled split. It returns row indices (training rows in
+        scikit-learn's shuffled order), so X itself is never copied.
         """
-        n = X.shape[0]
+        n = Y.shape[0]
         n_val = max(math.ceil(self.validation_fraction * n), 2)
         if n - n_val < 1:
             raise ValueError(
@@ -449,19 +478,18 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
             counts = np.unique(stratify, return_counts=True)[1]
             if counts.min() < 2 or min(n_val, n - n_val) < len(counts):
                 stratify = None
-        arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
-        split = train_test_split(
-            *arrays, random_state=random_state, test_size=n_val, stratify=stratify
+        train_rows, val_rows = train_test_split(
+            np.arange(n), random_state=random_state, test_size=n_val, stratify=stratify
         )
-        X_train, X_val, Y_train, Y_val = split[:4]
-        sw_train, sw_val = split[4:] if sample_weight is not None else (None, None)
-        if sample_weight is not None and not (sw_train.any() and sw_val.any()):
+        if sample_weight is not None and not (
+            sample_weight[train_rows].any() and sample_weight[val_rows].any()
+        ):
             raise ValueError(
                 "early_stopping split the samples so that the training or the "
                 "validation part has only zero sample weights. Give more samples "
                 "a non-zero weight, or set early_stopping=False."
             )
-        return X_train, X_val, Y_train, Y_val, sw_train, sw_val
+        return train_rows, val_rows
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":

@@ -49,27 +49,44 @@ class History:
 class Batches:
     """Cut (X, Y, s) into batches of at most m rows, gathered into buffers.
 
-    Dense rows picked by index are copied into one preallocated array per
-    input; contiguous slices (no shuffling) are views and cost nothing.
+    Rows of a dense X are gathered into one preallocated array in the dtype
+    of Y (the compute dtype), casting as they are copied, so a float64 X
+    trained in float32 is never copied whole. A contiguous slice of an X
+    already in that dtype is used as a view. ``x_rows`` maps the rows of
+    (Y, s) to rows of X, for training on a subset (early stopping) without
+    copying it out of X.
     """
 
-    def __init__(self, X, Y, sample_weight, m):
+    def __init__(self, X, Y, sample_weight, m, x_rows=None):
         self.X, self.Y, self.s = X, Y, sample_weight
+        self.x_rows = x_rows
         self.m = m
-        self._X = None if sp.issparse(X) else np.empty((m, X.shape[1]), X.dtype)
+        dense = not sp.issparse(X)
+        self._X = np.empty((m, X.shape[1]), Y.dtype) if dense else None
         self._Y = np.empty((m, Y.shape[1]), Y.dtype)
         self._s = None if sample_weight is None else np.empty(m, sample_weight.dtype)
 
+    def _gather_X(self, rows):
+        if self.x_rows is not None:
+            rows = self.x_rows[rows]
+        if self._X is None:
+            return self.X[rows]
+        if isinstance(rows, slice):
+            part = self.X[rows]
+            if part.dtype == self._X.dtype:
+                return part
+            out = self._X[: part.shape[0]]
+            np.copyto(out, part, casting="same_kind")
+            return out
+        return np.take(self.X, rows, axis=0, out=self._X[: len(rows)])
+
     def __call__(self, rows):
         """The batch of the given rows: an index array or a slice."""
+        Xb = self._gather_X(rows)
         if isinstance(rows, slice):
             s = None if self.s is None else self.s[rows]
-            return self.X[rows], self.Y[rows], s
+            return Xb, self.Y[rows], s
         k = len(rows)
-        if self._X is None:
-            Xb = self.X[rows]
-        else:
-            Xb = np.take(self.X, rows, axis=0, out=self._X[:k])
         Yb = np.take(self.Y, rows, axis=0, out=self._Y[:k])
         sb = None if self.s is None else np.take(self.s, rows, out=self._s[:k])
         return Xb, Yb, sb
@@ -99,6 +116,7 @@ def run_epochs(
     tol,
     n_iter_no_change,
     history,
+    x_rows=None,
     validation_score=None,
     incremental=False,
     verbose=False,
@@ -110,8 +128,10 @@ def run_epochs(
     params : Parameters
         Trained in place; X, Y and the parameters share one dtype.
     network : Network
-    X : {ndarray, CSR matrix} of shape (n, n_0)
+    X : {ndarray, CSR matrix} of shape (n_X, n_0)
+        Any float dtype when dense (rows are cast as batches are gathered).
     Y : ndarray of shape (n, n_L)
+        In the compute dtype (that of params).
     sample_weight : ndarray of shape (n,) or None
     optimizer : SGD or Adam
     schedule : learning-rate schedule (see ``schedules``)
@@ -124,6 +144,8 @@ def run_epochs(
     tol : float
     n_iter_no_change : int or inf
     history : History
+    x_rows : ndarray of shape (n,), default=None
+        The rows of X that Y and sample_weight belong to (default: all).
     validation_score : callable, default=None
         ``validation_score(params) -> float``, higher is better; enables
         early stopping and best-weight restoration.
@@ -136,11 +158,11 @@ def run_epochs(
     stopped_by : {'converged', 'max_iter', 'diverged', 'interrupted', 'epoch'}
         Why training stopped; 'epoch' after the single epoch of partial_fit.
     """
-    n = X.shape[0]
+    n = Y.shape[0]
     m = batch_size
     buffers = Buffers(network, params.layer_sizes, m, params.dtype)
     grad = params.like()
-    batches = Batches(X, Y, sample_weight, m)
+    batches = Batches(X, Y, sample_weight, m, x_rows)
     order = np.arange(n) if shuffle else None
     total_weight = n if sample_weight is None else float(sample_weight.sum())
     epoch_start = params.theta.copy()
