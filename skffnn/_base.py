@@ -37,7 +37,16 @@ from ._network import (
     output_loss,
     predict,
 )
-from ._training import SGD, Adam, History, make_schedule, run_epochs, run_lbfgs
+from ._training import (
+    SGD,
+    Adam,
+    AdamW,
+    History,
+    RMSprop,
+    make_schedule,
+    run_epochs,
+    run_lbfgs,
+)
 
 # dtype='auto' trains in float32 from this many (samples x parameters) on:
 # an epoch of about 0.6 GFLOP, where matrix products dominate and float32
@@ -150,13 +159,15 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
             Interval(Integral, 1, None, closed="left"),
         ],
         "activation": [StrOptions(set(ACTIVATIONS)), list, tuple],
-        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "solver": [StrOptions({"lbfgs", "sgd", "adam", "adamw", "rmsprop"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [
             StrOptions({"auto"}),
             Interval(Integral, 1, None, closed="left"),
         ],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate": [
+            StrOptions({"constant", "invscaling", "adaptive", "cosine", "step"})
+        ],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
@@ -179,6 +190,10 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "dtype": [StrOptions({"auto", "float32", "float64"})],
         "weight_init": [StrOptions({"auto", *SCHEMES})],
+        "warmup_epochs": [Interval(Integral, 0, None, closed="left")],
+        "lr_step_size": [Interval(Integral, 1, None, closed="left")],
+        "lr_gamma": [Interval(Real, 0, 1, closed="right")],
+        "max_grad_norm": [None, Interval(Real, 0, None, closed="neither")],
     }
 
     @abstractmethod
@@ -209,6 +224,10 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         max_fun,
         dtype,
         weight_init,
+        warmup_epochs,
+        lr_step_size,
+        lr_gamma,
+        max_grad_norm,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -235,6 +254,10 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         self.max_fun = max_fun
         self.dtype = dtype
         self.weight_init = weight_init
+        self.warmup_epochs = warmup_epochs
+        self.lr_step_size = lr_step_size
+        self.lr_gamma = lr_gamma
+        self.max_grad_norm = max_grad_norm
 
     # -- what the subclasses define -------------------------------------
 
@@ -423,7 +446,9 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
 
         optimizer = self._optimizer if incremental else None
         if optimizer is None:
-            optimizer = self._make_optimizer(params.theta.size, params.theta.dtype)
+            optimizer = self._make_optimizer(
+                params.theta.size, params.theta.dtype, params.n_weights
+            )
         self._optimizer = optimizer
         if self._history is None:
             self._history = History(early_stopping=early_stopping)
@@ -443,7 +468,9 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
             x_rows=train_rows,
             optimizer=optimizer.rule,
             schedule=optimizer.schedule,
-            alpha=self.alpha,
+            # AdamW applies alpha as decoupled decay, not as a penalty term.
+            alpha=0.0 if self.solver == "adamw" else self.alpha,
+            max_grad_norm=self.max_grad_norm,
             batch_size=self._batch_size(Y.shape[0]),
             max_iter=self.max_iter,
             shuffle=self.shuffle,
@@ -501,30 +528,42 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
             )
         return int(min(self.batch_size, n_samples))
 
-    def _make_optimizer(self, n, dtype):
-        """A fresh update rule and schedule for n parameters of the given dtype."""
+    def _make_optimizer(self, n, dtype, n_weights=None):
+        """A fresh update rule and schedule for n parameters of the given dtype.
+
+        theta[:n_weights] are the weights (AdamW decays only those).
+        """
+        eta = self.learning_rate_init
         if self.solver == "sgd":
-            rule = SGD(
+            rule = SGD(n, dtype, eta, self.momentum, self.nesterovs_momentum)
+        elif self.solver == "rmsprop":
+            rule = RMSprop(n, dtype, eta, self.beta_2, self.epsilon)
+        elif self.solver == "adamw":
+            rule = AdamW(
                 n,
                 dtype,
-                self.learning_rate_init,
-                self.momentum,
-                self.nesterovs_momentum,
-            )
-            schedule = make_schedule(
-                self.learning_rate, self.learning_rate_init, self.power_t
-            )
-        else:
-            rule = Adam(
-                n,
-                dtype,
-                self.learning_rate_init,
+                eta,
                 self.beta_1,
                 self.beta_2,
                 self.epsilon,
+                weight_decay=self.alpha,
+                n_weights=n_weights,
             )
-            # As in scikit-learn's MLP, learning_rate schedules apply to sgd only.
-            schedule = make_schedule("constant", self.learning_rate_init, self.power_t)
+        else:
+            rule = Adam(n, dtype, eta, self.beta_1, self.beta_2, self.epsilon)
+        # Unlike scikit-learn's MLP, whose schedules apply to sgd only, every
+        # gradient solver follows learning_rate (MLP's default 'constant'
+        # gives the same training either way).
+        schedule = make_schedule(
+            self.learning_rate,
+            eta,
+            power_t=self.power_t,
+            n_epochs=self.max_iter,
+            step_size=self.lr_step_size,
+            gamma=self.lr_gamma,
+            warmup_epochs=self.warmup_epochs,
+        )
+        schedule.begin(rule)
         return _OptimizerState(rule, schedule)
 
     # -- fitted attributes ----------------------------------------------
@@ -712,7 +751,8 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
 
     def _rebuild_optimizer(self, saved):
         n = sum(W.size + b.size for W, b in zip(self.coefs_, self.intercepts_))
-        rule, schedule = self._make_optimizer(n, self._dtype)
+        n_weights = sum(W.size for W in self.coefs_)
+        rule, schedule = self._make_optimizer(n, self._dtype, n_weights)
         vars(rule).update(saved["rule"])
         vars(schedule).update(saved["schedule"])
         return _OptimizerState(rule, schedule)

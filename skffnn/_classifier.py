@@ -95,6 +95,10 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         max_fun=15000,
         dtype="auto",
         weight_init="auto",
+        warmup_epochs=0,
+        lr_step_size=10,
+        lr_gamma=0.1,
+        max_grad_norm=None,
         class_weight=None,
     ):
         self.class_weight = class_weight
@@ -124,6 +128,10 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
             max_fun=max_fun,
             dtype=dtype,
             weight_init=weight_init,
+            warmup_epochs=warmup_epochs,
+            lr_step_size=lr_step_size,
+            lr_gamma=lr_gamma,
+            max_grad_norm=max_grad_norm,
         )
 
     # -- target encoding ------------------------------------------------

@@ -15,10 +15,14 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,) or int, default=(100,)
         approximation 0.5 z (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3)))),
         'softplus' log(1 + e^z) and 'silu' z / (1 + e^-z).
 
-    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
+    solver : {'lbfgs', 'sgd', 'adam', 'adamw', 'rmsprop'}, default='adam'
         'lbfgs' is SciPy's quasi-Newton L-BFGS-B on the full batch (often
         best on small data sets), 'sgd' stochastic gradient descent with
-        momentum, 'adam' the Adam optimizer of Kingma and Ba.
+        momentum, 'adam' the Adam optimizer of Kingma and Ba, 'adamw' Adam
+        with decoupled weight decay (alpha then shrinks the weights by
+        learning_rate * alpha per step instead of entering the loss), and
+        'rmsprop' steps scaled by a running RMS of the gradient with decay
+        beta_2.
 
     alpha : float, default=0.0001
         Strength of the L2 penalty: alpha / 2 * ||W||^2 is added to the summed
@@ -29,11 +33,15 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,) or int, default=(100,)
         Mini-batch size of the stochastic solvers; 'auto' means
         ``min(200, n_samples)``. Ignored by 'lbfgs'.
 
-    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-        Learning-rate schedule of solver='sgd': 'invscaling' divides
-        learning_rate_init by (t + 1) ** power_t (t = samples seen),
-        'adaptive' divides it by 5 each time the monitored quantity stalls
-        for n_iter_no_change epochs.
+    learning_rate : {'constant', 'invscaling', 'adaptive', 'cosine', 'step'}, \
+default='constant'
+        Learning-rate schedule of the stochastic solvers (MLP applies it to
+        'sgd' only): 'invscaling' divides learning_rate_init by
+        (t + 1) ** power_t (t = samples seen), 'adaptive' divides it by 5
+        each time the monitored quantity stalls for n_iter_no_change epochs,
+        'cosine' anneals it to 0 over max_iter epochs as
+        (1 + cos(pi e / max_iter)) / 2, 'step' multiplies it by lr_gamma
+        every lr_step_size epochs.
 
     learning_rate_init : float, default=0.001
         Initial step size of 'sgd' and 'adam'.
@@ -117,6 +125,20 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,) or int, default=(100,)
         them. The other schemes draw W with the named spread (He: variance
         2 / n_in, for the relu family; LeCun: 1 / n_in, for selu; Glorot:
         2 / (n_in + n_out)) and set b to zero.
+
+    warmup_epochs : int, default=0
+        Epochs of linear warmup: the rate of epoch e < warmup_epochs is
+        scaled by (e + 1) / (warmup_epochs + 1), for every schedule.
+
+    lr_step_size : int, default=10
+        Epochs between two drops of learning_rate='step'.
+
+    lr_gamma : float, default=0.1
+        Factor of each drop of learning_rate='step', in (0, 1].
+
+    max_grad_norm : float, default=None
+        Clip each mini-batch gradient to this Euclidean norm (over all
+        parameters at once, keeping its direction) before the step.
 """
 
 ATTRIBUTES = """\

@@ -90,6 +90,10 @@ default='squared_error'
         max_fun=15000,
         dtype="auto",
         weight_init="auto",
+        warmup_epochs=0,
+        lr_step_size=10,
+        lr_gamma=0.1,
+        max_grad_norm=None,
         huber_delta=1.0,
     ):
         self.loss = loss
@@ -120,6 +124,10 @@ default='squared_error'
             max_fun=max_fun,
             dtype=dtype,
             weight_init=weight_init,
+            warmup_epochs=warmup_epochs,
+            lr_step_size=lr_step_size,
+            lr_gamma=lr_gamma,
+            max_grad_norm=max_grad_norm,
         )
 
     def _validate_input(self, X, y, incremental, reset):

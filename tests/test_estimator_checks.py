@@ -19,6 +19,17 @@ SETTINGS = [
         activation="tanh",
     ),
     dict(hidden_layer_sizes=(32,), early_stopping=True, learning_rate_init=0.01),
+    # Features beyond MLP, together.
+    dict(
+        hidden_layer_sizes=(32, 16),
+        activation=["gelu", "tanh"],
+        weight_init="he_normal",
+        solver="adamw",
+        learning_rate="cosine",
+        warmup_epochs=2,
+        max_grad_norm=5.0,
+        learning_rate_init=0.01,
+    ),
 ]
 
 ESTIMATORS = [cls(**kw) for kw in SETTINGS for cls in (FFNNClassifier, FFNNRegressor)]

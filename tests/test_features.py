@@ -250,3 +250,91 @@ def test_class_weight_in_score_and_partial_fit():
         X, y, classes=[0, 1, 2], sample_weight=compute_sample_weight(weights, y)
     )
     np.testing.assert_allclose(stream.coefs_[0], plain.coefs_[0], rtol=1e-12)
+
+
+@pytest.mark.parametrize("solver", ["adamw", "rmsprop"])
+def test_new_solvers_train(solver):
+    X, y = load_digits(return_X_y=True)
+    model = FFNNClassifier((32,), solver=solver, max_iter=30, random_state=0)
+    assert model.fit(X / 16, y).score(X / 16, y) > 0.9  # adam: 0.940
+    assert model.loss_curve_[-1] < model.loss_curve_[0]
+
+
+def test_adamw_alpha_is_decoupled_decay():
+    """With adamw, alpha shrinks the weights instead of entering the loss."""
+    X, y = load_digits(return_X_y=True)
+    kw = dict(hidden_layer_sizes=(16,), max_iter=5, random_state=0, solver="adamw")
+    plain = FFNNClassifier(alpha=0.0, **kw).fit(X / 16, y)
+    decayed = FFNNClassifier(alpha=5.0, **kw).fit(X / 16, y)
+    assert np.abs(decayed.coefs_[0]).sum() < np.abs(plain.coefs_[0]).sum()
+    # The reported loss carries no penalty term: a tiny alpha leaves it equal.
+    tiny = FFNNClassifier(alpha=1e-12, **kw).fit(X / 16, y)
+    np.testing.assert_allclose(tiny.loss_curve_, plain.loss_curve_, rtol=1e-6)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_cosine_schedule_drives_the_estimator(solver):
+    X, y = load_digits(return_X_y=True)
+    model = FFNNClassifier(
+        (8,),
+        solver=solver,
+        learning_rate="cosine",
+        learning_rate_init=0.02,
+        max_iter=10,
+        n_iter_no_change=np.inf,
+        random_state=0,
+    ).fit(X / 16, y)
+    e = 10  # after 10 epochs the rate for epoch 10 is set
+    expected = 0.02 * 0.5 * (1 + np.cos(np.pi * e / 10))
+    assert model._optimizer.rule.learning_rate == pytest.approx(expected, abs=1e-15)
+
+
+def test_step_schedule_with_warmup_in_the_estimator():
+    X, y = load_digits(return_X_y=True)
+    model = FFNNClassifier(
+        (8,),
+        learning_rate="step",
+        lr_step_size=2,
+        lr_gamma=0.5,
+        warmup_epochs=1,
+        learning_rate_init=0.01,
+        random_state=0,
+    )
+    model.partial_fit(X / 16, y, classes=np.arange(10))
+    rates = [model._optimizer.rule.learning_rate]
+    for _ in range(4):
+        model.partial_fit(X / 16, y)
+        rates.append(model._optimizer.rule.learning_rate)
+    # Epochs 1..5 done; rate of epoch e: 0.01 * 0.5^(e // 2), warmup over.
+    np.testing.assert_allclose(rates, [0.01, 0.005, 0.005, 0.0025, 0.0025])
+
+
+def test_max_grad_norm_bounds_the_applied_step():
+    """Plain sgd on one full batch: the step is lr times the clipped gradient."""
+    X, y = load_digits(return_X_y=True)
+    kw = dict(
+        hidden_layer_sizes=(8,),
+        solver="sgd",
+        momentum=0.0,
+        learning_rate_init=0.1,
+        batch_size=len(y),
+        max_iter=1,
+        random_state=0,
+        dtype="float64",
+    )
+    start = FFNNClassifier(**kw).set_params(learning_rate_init=1e-300).fit(X, y)
+    clipped = FFNNClassifier(max_grad_norm=0.01, **kw).fit(X, y)
+    free = FFNNClassifier(**kw).fit(X, y)
+
+    def step(model):
+        return np.sqrt(
+            sum(
+                ((a - b) ** 2).sum()
+                for a, b in zip(
+                    model.coefs_ + model.intercepts_, start.coefs_ + start.intercepts_
+                )
+            )
+        )
+
+    assert step(clipped) == pytest.approx(0.1 * 0.01, rel=1e-6)
+    assert step(free) > 10 * step(clipped)

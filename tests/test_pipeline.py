@@ -78,9 +78,14 @@ def test_accepts_every_mlp_parameter(cls):
     mlp = {FFNNClassifier: MLPClassifier, FFNNRegressor: MLPRegressor}[cls]()
     ours = cls().get_params()
     theirs = mlp.get_params()
-    added = {"dtype", "weight_init"} | (
-        {"class_weight"} if cls is FFNNClassifier else {"huber_delta"}
-    )
+    added = {
+        "dtype",
+        "weight_init",
+        "warmup_epochs",
+        "lr_step_size",
+        "lr_gamma",
+        "max_grad_norm",
+    } | ({"class_weight"} if cls is FFNNClassifier else {"huber_delta"})
     assert set(ours) - set(theirs) == added
     for name, value in theirs.items():
         assert ours[name] == value, name

@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from .._network import Buffers, loss_and_gradient
+from .clipping import clip_by_global_norm
 
 
 @dataclass
@@ -116,6 +117,7 @@ def run_epochs(
     tol,
     n_iter_no_change,
     history,
+    max_grad_norm=None,
     x_rows=None,
     validation_score=None,
     incremental=False,
@@ -144,6 +146,8 @@ def run_epochs(
     tol : float
     n_iter_no_change : int or inf
     history : History
+    max_grad_norm : float, default=None
+        Clip each batch gradient to this Euclidean norm before the step.
     x_rows : ndarray of shape (n,), default=None
         The rows of X that Y and sample_weight belong to (default: all).
     validation_score : callable, default=None
@@ -200,6 +204,8 @@ def run_epochs(
                     )
                     if not np.isfinite(loss):
                         break
+                    if max_grad_norm is not None:
+                        clip_by_global_norm(grad.theta, max_grad_norm)
                     optimizer.step(params.theta, grad.theta)
                     epoch_loss += loss * batch_weight
                     if interrupted:
