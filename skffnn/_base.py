@@ -33,6 +33,7 @@ from ._network import (
     Layers,
     Network,
     Parameters,
+    evaluate,
     initialize,
     output_loss,
     predict,
@@ -194,6 +195,7 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         "lr_step_size": [Interval(Integral, 1, None, closed="left")],
         "lr_gamma": [Interval(Real, 0, 1, closed="right")],
         "max_grad_norm": [None, Interval(Real, 0, None, closed="neither")],
+        "early_stopping_metric": [StrOptions({"score", "loss"})],
     }
 
     @abstractmethod
@@ -228,6 +230,7 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         lr_step_size,
         lr_gamma,
         max_grad_norm,
+        early_stopping_metric,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -258,6 +261,7 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         self.lr_step_size = lr_step_size
         self.lr_gamma = lr_gamma
         self.max_grad_norm = max_grad_norm
+        self.early_stopping_metric = early_stopping_metric
 
     # -- what the subclasses define -------------------------------------
 
@@ -326,7 +330,7 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         return Network.build(activations, output_loss(loss_name, huber_delta))
 
     @_unchanged_on_error
-    def _fit(self, X, y, sample_weight=None, incremental=False):
+    def _fit(self, X, y, sample_weight=None, incremental=False, validation_data=None):
         hidden = self._hidden_sizes()
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
@@ -370,10 +374,22 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
 
         network = self._network(self._loss_name(), len(hidden))
         if self.solver == "lbfgs":
+            if validation_data is not None:
+                raise ValueError(
+                    "validation_data is used by the stochastic solvers, which "
+                    "train in epochs; solver='lbfgs' has no epochs to validate."
+                )
             self._fit_lbfgs(params, network, X, Y, sample_weight)
         else:
             self._fit_stochastic(
-                params, network, X, Y, sample_weight, random_state, incremental
+                params,
+                network,
+                X,
+                Y,
+                sample_weight,
+                random_state,
+                incremental,
+                validation_data,
             )
         self._set_layers(params)
         return self
@@ -424,13 +440,24 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         self.loss_ = float(result.fun)
 
     def _fit_stochastic(
-        self, params, network, X, Y, sample_weight, random_state, incremental
+        self,
+        params,
+        network,
+        X,
+        Y,
+        sample_weight,
+        random_state,
+        incremental,
+        validation_data=None,
     ):
         # A stream has no held-out set: partial_fit trains on all it is given
         # and monitors the training loss, whatever early_stopping says.
         early_stopping = self.early_stopping and not incremental
         X_val, train_rows = None, None
-        if early_stopping:
+        if validation_data is not None:
+            X_val, Y_val = self._validation_set(validation_data, Y.dtype)
+            sw_val = None
+        elif early_stopping:
             train_rows, val_rows = self._split_validation(
                 Y, sample_weight, random_state
             )
@@ -451,13 +478,16 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
             )
         self._optimizer = optimizer
         if self._history is None:
-            self._history = History(early_stopping=early_stopping)
+            self._history = History(
+                early_stopping=early_stopping, monitor=self.early_stopping_metric
+            )
 
         validation_score = None
         if X_val is not None:
 
             def validation_score(p):
-                return self._score_output(predict(p, network, X_val), Y_val, sw_val)
+                output, loss = evaluate(p, network, X_val, Y_val, sw_val)
+                return self._score_output(output, Y_val, sw_val), loss
 
         run_epochs(
             params,
@@ -483,6 +513,30 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
             verbose=bool(self.verbose),
         )
         self._set_history(self._history)
+
+    def _validation_set(self, validation_data, dtype):
+        """(X_val, Y_val) from fit's validation_data, checked like X and y."""
+        try:
+            X_val, y_val = validation_data
+        except (TypeError, ValueError):
+            raise TypeError(
+                "validation_data must be a pair (X_val, y_val), got "
+                f"{type(validation_data).__name__}."
+            ) from None
+        X_val = validate_data(
+            self,
+            X_val,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            reset=False,
+        )
+        Y_val = self._encode_validation_targets(y_val)
+        if Y_val.shape[0] != X_val.shape[0]:
+            raise ValueError(
+                f"validation_data has {X_val.shape[0]} samples in X_val but "
+                f"{Y_val.shape[0]} in y_val."
+            )
+        return _cast(X_val, dtype, "X_val"), _cast(Y_val, dtype, "y_val")
 
     def _split_validation(self, Y, sample_weight, random_state):
         """Hold out validation_fraction of the rows (at least 2) for early stopping.
@@ -581,6 +635,7 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
         self.loss_ = history.loss_curve[-1] if history.loss_curve else np.nan
         self.best_loss_ = history.best_loss
         self.validation_scores_ = history.validation_scores
+        self.validation_loss_curve_ = history.validation_loss_curve
         self.best_validation_score_ = history.best_validation_score
 
     # -- predict --------------------------------------------------------

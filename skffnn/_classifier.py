@@ -99,6 +99,7 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         lr_step_size=10,
         lr_gamma=0.1,
         max_grad_norm=None,
+        early_stopping_metric="score",
         class_weight=None,
     ):
         self.class_weight = class_weight
@@ -132,6 +133,7 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
             lr_step_size=lr_step_size,
             lr_gamma=lr_gamma,
             max_grad_norm=max_grad_norm,
+            early_stopping_metric=early_stopping_metric,
         )
 
     # -- target encoding ------------------------------------------------
@@ -248,6 +250,19 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
             return None
         return Y[:, 0] if Y.shape[1] == 1 else Y.argmax(axis=1)
 
+    def _encode_validation_targets(self, y):
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y.ravel()
+        if not self._label_binarizer.y_type_.startswith("multilabel"):
+            unseen = np.setdiff1d(np.unique(y), self.classes_)
+            if len(unseen):
+                raise ValueError(
+                    f"validation_data's y_val has labels {unseen.tolist()} that "
+                    f"are not among the training classes {self.classes_.tolist()}."
+                )
+        return self._label_binarizer.transform(y).astype(np.float64)
+
     def _decode(self, output):
         """Labels from network outputs (or from encoded targets)."""
         y_type = self._label_binarizer.y_type_
@@ -268,7 +283,7 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
     # -- fit ------------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, validation_data=None):
         """Fit the network to data matrix X and labels y.
 
         Parameters
@@ -281,13 +296,24 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights; each sample's loss is multiplied by its
             weight.
+        validation_data : tuple (X_val, y_val), default=None
+            Held-out data scored after every epoch (stochastic solvers):
+            ``validation_scores_`` and ``validation_loss_curve_`` record it.
+            With early_stopping=True it replaces the validation_fraction
+            split, so all of X is trained on.
 
         Returns
         -------
         self : FFNNClassifier
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight=sample_weight, incremental=False)
+        return self._fit(
+            X,
+            y,
+            sample_weight=sample_weight,
+            incremental=False,
+            validation_data=validation_data,
+        )
 
     def _check_solver(self):
         if self.solver not in ("sgd", "adam"):

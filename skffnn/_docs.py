@@ -136,6 +136,12 @@ default='constant'
     lr_gamma : float, default=0.1
         Factor of each drop of learning_rate='step', in (0, 1].
 
+    early_stopping_metric : {'score', 'loss'}, default='score'
+        What early stopping monitors on the validation data: the score
+        (accuracy or R^2, as MLP does) or the validation loss (the training
+        objective without its penalty), which moves smoothly where accuracy
+        moves in steps.
+
     max_grad_norm : float, default=None
         Clip each mini-batch gradient to this Euclidean norm (over all
         parameters at once, keeping its direction) before the step.
@@ -154,7 +160,12 @@ loss_ : float
         Training loss after each epoch (stochastic solvers).
 
     validation_scores_ : list of float or None
-        Validation score after each epoch when early_stopping is on.
+        Validation score after each epoch when early_stopping is on or
+        validation_data is given.
+
+    validation_loss_curve_ : list of float or None
+        Validation loss (weighted mean, without penalty) after each epoch,
+        when validation runs.
 
     best_validation_score_ : float or None
         Best of validation_scores_; its weights are the ones kept.

@@ -7,7 +7,7 @@ from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import column_or_1d, validate_data
+from sklearn.utils.validation import check_array, column_or_1d, validate_data
 
 from . import _docs
 from ._base import BaseFFNN
@@ -94,6 +94,7 @@ default='squared_error'
         lr_step_size=10,
         lr_gamma=0.1,
         max_grad_norm=None,
+        early_stopping_metric="score",
         huber_delta=1.0,
     ):
         self.loss = loss
@@ -128,6 +129,7 @@ default='squared_error'
             lr_step_size=lr_step_size,
             lr_gamma=lr_gamma,
             max_grad_norm=max_grad_norm,
+            early_stopping_metric=early_stopping_metric,
         )
 
     def _validate_input(self, X, y, incremental, reset):
@@ -151,6 +153,10 @@ default='squared_error'
         Y = y.reshape(len(y), -1).astype(np.float64)
         return X, Y
 
+    def _encode_validation_targets(self, y):
+        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y_val")
+        return y.reshape(len(y), -1)
+
     def _loss_name(self):
         return self.loss
 
@@ -160,7 +166,7 @@ default='squared_error'
         return r2_score(Y, output, sample_weight=sample_weight)
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, validation_data=None):
         """Fit the network to data matrix X and targets y.
 
         Parameters
@@ -172,13 +178,24 @@ default='squared_error'
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights; each sample's loss is multiplied by its
             weight.
+        validation_data : tuple (X_val, y_val), default=None
+            Held-out data scored after every epoch (stochastic solvers):
+            ``validation_scores_`` and ``validation_loss_curve_`` record it.
+            With early_stopping=True it replaces the validation_fraction
+            split, so all of X is trained on.
 
         Returns
         -------
         self : FFNNRegressor
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight=sample_weight, incremental=False)
+        return self._fit(
+            X,
+            y,
+            sample_weight=sample_weight,
+            incremental=False,
+            validation_data=validation_data,
+        )
 
     def _check_solver(self):
         if self.solver not in ("sgd", "adam"):

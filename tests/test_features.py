@@ -338,3 +338,66 @@ def test_max_grad_norm_bounds_the_applied_step():
 
     assert step(clipped) == pytest.approx(0.1 * 0.01, rel=1e-6)
     assert step(free) > 10 * step(clipped)
+
+
+def test_validation_data_is_used_instead_of_a_split():
+    from sklearn.model_selection import train_test_split
+
+    X, y = load_digits(return_X_y=True)
+    X_train, X_val, y_train, y_val = train_test_split(X / 16, y, random_state=0)
+    kw = dict(hidden_layer_sizes=(16,), max_iter=15, random_state=0, dtype="float64")
+    model = FFNNClassifier(early_stopping=True, **kw)
+    model.fit(X_train, y_train, validation_data=(X_val, y_val))
+    # Every epoch's recorded score is the score on (X_val, y_val) of that
+    # epoch's weights; the last epoch is reproduced by a run of that length.
+    last = FFNNClassifier(**{**kw, "max_iter": model.n_iter_}).fit(X_train, y_train)
+    assert model.validation_scores_[-1] == pytest.approx(last.score(X_val, y_val))
+    # All training rows were trained on: t_ counts len(X_train) per epoch.
+    assert model.t_ == model.n_iter_ * len(X_train)
+    assert len(model.validation_loss_curve_) == model.n_iter_
+
+
+def test_validation_loss_curve_matches_the_loss_definition():
+    from sklearn.metrics import log_loss
+
+    X, y = load_digits(return_X_y=True)
+    model = FFNNClassifier((16,), max_iter=3, random_state=0, dtype="float64")
+    model.fit(X[:1000] / 16, y[:1000], validation_data=(X[1000:] / 16, y[1000:]))
+    # Validation without early stopping records curves and trains as before.
+    assert model.best_loss_ is not None
+    np.testing.assert_allclose(
+        model.validation_loss_curve_[-1],
+        log_loss(y[1000:], model.predict_proba(X[1000:] / 16)),
+        rtol=1e-10,
+    )
+
+
+def test_early_stopping_on_the_validation_loss():
+    X, y = load_digits(return_X_y=True)
+    model = FFNNClassifier(
+        (16,),
+        early_stopping=True,
+        early_stopping_metric="loss",
+        n_iter_no_change=3,
+        learning_rate_init=0.05,
+        max_iter=200,
+        random_state=0,
+        dtype="float64",
+    ).fit(X / 16, y)
+    curve = model.validation_loss_curve_
+    best = int(np.argmin(curve))
+    assert best < model.n_iter_ - 1  # stopped after the best epoch
+    assert model.best_validation_score_ == model.validation_scores_[best]
+
+
+def test_validation_data_errors():
+    X, y = load_digits(return_X_y=True)
+    model = FFNNClassifier((4,), max_iter=2)
+    with pytest.raises(TypeError, match="pair"):
+        model.fit(X, y, validation_data=X)
+    with pytest.raises(ValueError, match="not among the training classes"):
+        model.fit(X[y < 5], y[y < 5], validation_data=(X[:10], np.full(10, 9)))
+    with pytest.raises(ValueError, match="X has 3 features"):
+        model.fit(X, y, validation_data=(X[:, :3], y))
+    with pytest.raises(ValueError, match="no epochs"):
+        FFNNClassifier(solver="lbfgs").fit(X, y, validation_data=(X, y))

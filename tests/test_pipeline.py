@@ -85,6 +85,7 @@ def test_accepts_every_mlp_parameter(cls):
         "lr_step_size",
         "lr_gamma",
         "max_grad_norm",
+        "early_stopping_metric",
     } | ({"class_weight"} if cls is FFNNClassifier else {"huber_delta"})
     assert set(ours) - set(theirs) == added
     for name, value in theirs.items():

@@ -190,3 +190,18 @@ def predict(params, network, X, depth=None):
         network, params.layer_sizes, X.shape[0], params.dtype, training=False
     )
     return forward(params, network, X, buffers, depth)
+
+
+def evaluate(params, network, X, Y, sample_weight=None):
+    """Output a^(L) for X and the weighted mean loss on (X, Y), no penalty.
+
+    The loss is computed from z^(L) as in training, so a validation loss is
+    on the same scale as the training loss curve (less the penalty).
+    """
+    m, L = X.shape[0], params.L
+    buffers = Buffers(network, params.layer_sizes, m, params.dtype)
+    output = forward(params, network, X, buffers)
+    sample_loss = network.output.sample_loss(buffers.z[L][:m], Y)
+    if sample_weight is None:
+        return output, float(sample_loss.mean())
+    return output, float(sample_loss @ sample_weight) / float(sample_weight.sum())

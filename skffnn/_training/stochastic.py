@@ -34,6 +34,9 @@ class History:
     validation_scores: list | None = None
     best_validation_score: float | None = None
     best_loss: float | None = None
+    validation_loss_curve: list | None = None
+    best_validation_loss: float | None = None
+    monitor: str = "score"
     no_improvement_count: int = 0
     n_iter: int = 0
     t: int = 0
@@ -43,6 +46,8 @@ class History:
         if self.early_stopping and self.validation_scores is None:
             self.validation_scores = []
             self.best_validation_score = -np.inf
+            self.validation_loss_curve = []
+            self.best_validation_loss = np.inf
         elif not self.early_stopping and self.best_loss is None:
             self.best_loss = np.inf
 
@@ -151,8 +156,10 @@ def run_epochs(
     x_rows : ndarray of shape (n,), default=None
         The rows of X that Y and sample_weight belong to (default: all).
     validation_score : callable, default=None
-        ``validation_score(params) -> float``, higher is better; enables
-        early stopping and best-weight restoration.
+        ``validation_score(params) -> (score, loss)`` on held-out data,
+        recorded every epoch. When ``history.early_stopping``, the
+        quantity ``history.monitor`` names ('score', higher is better, or
+        'loss') decides the plateaus, and the best epoch's weights are kept.
     incremental : bool
         One epoch only (partial_fit).
     verbose : bool
@@ -170,7 +177,7 @@ def run_epochs(
     order = np.arange(n) if shuffle else None
     total_weight = n if sample_weight is None else float(sample_weight.sum())
     epoch_start = params.theta.copy()
-    if validation_score is not None and history.best_theta is None:
+    if history.early_stopping and history.best_theta is None:
         history.best_theta = params.theta.copy()
 
     zero_weight_loss = _zero_weight_loss(network, Y, sample_weight)
@@ -261,41 +268,57 @@ def run_epochs(
             )
             stopped_by = "interrupted"
 
-    if validation_score is not None:
+    if validation_score is not None and history.early_stopping:
         np.copyto(params.theta, history.best_theta)
     return stopped_by
 
 
 def _count_no_improvement(history, params, tol, validation_score, verbose):
-    """Update the plateau counter from the validation score or training loss."""
+    """Record validation, then update the plateau counter from what is monitored."""
     if validation_score is not None:
-        score = validation_score(params)
-        history.validation_scores.append(score)
-        if verbose:
-            print(f"Validation score: {score:f}")
-        if score < history.best_validation_score + tol:
-            history.no_improvement_count += 1
-        else:
-            history.no_improvement_count = 0
-        if score > history.best_validation_score:
-            history.best_validation_score = score
-            np.copyto(history.best_theta, params.theta)
+        _record_validation(history, *validation_score(params), verbose)
+    if history.early_stopping and validation_score is not None:
+        _monitor_validation(history, params, tol)
+        return
+    loss = history.loss_curve[-1]
+    best = np.inf if history.best_loss is None else history.best_loss
+    if loss > best - tol:
+        history.no_improvement_count += 1
     else:
-        loss = history.loss_curve[-1]
-        best = np.inf if history.best_loss is None else history.best_loss
-        if loss > best - tol:
-            history.no_improvement_count += 1
-        else:
-            history.no_improvement_count = 0
-        history.best_loss = min(best, loss)
+        history.no_improvement_count = 0
+    history.best_loss = min(best, loss)
+
+
+def _record_validation(history, score, loss, verbose):
+    if history.validation_scores is None:
+        history.validation_scores, history.validation_loss_curve = [], []
+    history.validation_scores.append(score)
+    history.validation_loss_curve.append(loss)
+    if verbose:
+        print(f"Validation score: {score:f}, validation loss: {loss:.8f}")
+
+
+def _monitor_validation(history, params, tol):
+    """MLP's rule on the validation score, or its mirror image on the loss."""
+    score, loss = history.validation_scores[-1], history.validation_loss_curve[-1]
+    if history.monitor == "loss":
+        stalled = loss > history.best_validation_loss - tol
+        better = loss < history.best_validation_loss
+    else:
+        stalled = score < history.best_validation_score + tol
+        better = score > history.best_validation_score
+    history.no_improvement_count = history.no_improvement_count + 1 if stalled else 0
+    if better:
+        history.best_validation_score = score
+        history.best_validation_loss = loss
+        np.copyto(history.best_theta, params.theta)
 
 
 def _plateau_message(history, tol, n_iter_no_change):
-    what = (
-        "Validation score"
-        if history.validation_scores is not None
-        else ("Training loss")
-    )
+    if not history.early_stopping:
+        what = "Training loss"
+    else:
+        what = "Validation loss" if history.monitor == "loss" else "Validation score"
     return (
         f"{what} did not improve more than tol={tol:f} for "
         f"{n_iter_no_change} consecutive epochs."
