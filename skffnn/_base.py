@@ -17,6 +17,18 @@ import numpy as np
 import scipy.sparse as sp
 import sklearn
 from sklearn.base import BaseEstimator
+
+try:  # scikit-learn >= 1.9
+    from sklearn.callback import CallbackSupportMixin, with_callbacks
+except ImportError:  # older versions: the estimators work without callbacks
+
+    class CallbackSupportMixin:
+        """Stand-in when scikit-learn has no callback API."""
+
+    def with_callbacks(method):
+        return method
+
+
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import TransformerTags, check_random_state
@@ -151,7 +163,7 @@ def _unchanged_on_error(fit_method):
     return fit_or_restore
 
 
-class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
+class BaseFFNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     """Base class of the feed-forward network estimators; use a subclass."""
 
     _parameter_constraints: dict = {
@@ -508,11 +520,45 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
             tol=self.tol,
             n_iter_no_change=self.n_iter_no_change,
             history=self._history,
+            epoch_hooks=self._epoch_hooks(X, Y),
             validation_score=validation_score,
             incremental=incremental,
             verbose=bool(self.verbose),
         )
         self._set_history(self._history)
+
+    def _epoch_hooks(self, X, Y):
+        """Begin/end hooks that run scikit-learn's callbacks, one task per epoch.
+
+        Callbacks see the training data with its original labels, and a
+        copy of the estimator holding each epoch's weights.
+        """
+        if not hasattr(self, "_init_callback_context"):
+            return None
+        root = self._init_callback_context(max_subtasks=self.max_iter)
+        y = self._targets_for_callbacks(Y)
+        epoch = {}
+
+        def begin():
+            epoch["context"] = root.subcontext(task_name="epoch")
+            epoch["context"].call_on_fit_task_begin(estimator=self, X=X, y=y)
+
+        def end(params):
+            def fitted():
+                return {
+                    "coefs_": [W.astype(np.float64) for W in params.W[1:]],
+                    "intercepts_": [b.astype(np.float64) for b in params.b[1:]],
+                }
+
+            return epoch["context"].call_on_fit_task_end(
+                estimator=self, X=X, y=y, reconstruction_attributes=fitted
+            )
+
+        return begin, end
+
+    def _targets_for_callbacks(self, Y):
+        """y as the user gave it, from the encoded targets (lazily)."""
+        return lambda: self._decode_targets(Y)
 
     def _validation_set(self, validation_data, dtype):
         """(X_val, Y_val) from fit's validation_data, checked like X and y."""
@@ -805,9 +851,10 @@ class BaseFFNN(BaseEstimator, metaclass=ABCMeta):
             self._optimizer = self._rebuild_optimizer(self._optimizer)
 
     def _rebuild_optimizer(self, saved):
-        n = sum(W.size + b.size for W, b in zip(self.coefs_, self.intercepts_))
-        n_weights = sum(W.size for W in self.coefs_)
-        rule, schedule = self._make_optimizer(n, self._dtype, n_weights)
+        # The state vectors give the size: a copy taken during a first fit
+        # (as sklearn's callbacks take) has no coefs_ yet.
+        n = next(v.size for v in saved["rule"].values() if isinstance(v, np.ndarray))
+        rule, schedule = self._make_optimizer(n, self._dtype)
         vars(rule).update(saved["rule"])
         vars(schedule).update(saved["schedule"])
         return _OptimizerState(rule, schedule)

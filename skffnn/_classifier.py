@@ -16,7 +16,7 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from . import _docs
-from ._base import BaseFFNN, _unchanged_on_error
+from ._base import BaseFFNN, _unchanged_on_error, with_callbacks
 
 
 class FFNNClassifier(ClassifierMixin, BaseFFNN):
@@ -263,6 +263,9 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
                 )
         return self._label_binarizer.transform(y).astype(np.float64)
 
+    def _decode_targets(self, Y):
+        return self._decode(Y)
+
     def _decode(self, output):
         """Labels from network outputs (or from encoded targets)."""
         y_type = self._label_binarizer.y_type_
@@ -282,6 +285,7 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
 
     # -- fit ------------------------------------------------------------
 
+    @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, validation_data=None):
         """Fit the network to data matrix X and labels y.
@@ -324,6 +328,7 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         return True
 
     @available_if(lambda est: est._check_solver())
+    @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     @_unchanged_on_error
     def partial_fit(self, X, y, sample_weight=None, classes=None):

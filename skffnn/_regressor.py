@@ -10,7 +10,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_array, column_or_1d, validate_data
 
 from . import _docs
-from ._base import BaseFFNN
+from ._base import BaseFFNN, with_callbacks
 
 
 class FFNNRegressor(RegressorMixin, BaseFFNN):
@@ -157,6 +157,9 @@ default='squared_error'
         y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y_val")
         return y.reshape(len(y), -1)
 
+    def _decode_targets(self, Y):
+        return Y.ravel() if Y.shape[1] == 1 else Y
+
     def _loss_name(self):
         return self.loss
 
@@ -165,6 +168,7 @@ default='squared_error'
             return np.nan
         return r2_score(Y, output, sample_weight=sample_weight)
 
+    @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, validation_data=None):
         """Fit the network to data matrix X and targets y.
@@ -206,6 +210,7 @@ default='squared_error'
         return True
 
     @available_if(lambda est: est._check_solver())
+    @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
         """Train for one epoch over the given data.

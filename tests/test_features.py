@@ -401,3 +401,57 @@ def test_validation_data_errors():
         model.fit(X, y, validation_data=(X[:, :3], y))
     with pytest.raises(ValueError, match="no epochs"):
         FFNNClassifier(solver="lbfgs").fit(X, y, validation_data=(X, y))
+
+
+class _CountingCallback:
+    """A FitCallback that records what each epoch task sees."""
+
+    def __init__(self, stop_after=None):
+        self.begins, self.scores, self.stop_after = 0, [], stop_after
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context, *, X=None, y=None):
+        self.begins += 1
+
+    def on_fit_task_end(
+        self, estimator, context, *, X=None, y=None, fitted_estimator=None
+    ):
+        self.scores.append(fitted_estimator.score(X, y))
+        return self.stop_after is not None and len(self.scores) >= self.stop_after
+
+
+def test_callbacks_see_one_task_per_epoch():
+    pytest.importorskip("sklearn.callback")
+    X, y = load_digits(return_X_y=True)
+    callback = _CountingCallback()
+    model = FFNNClassifier((16,), max_iter=7, random_state=0)
+    model.set_callbacks(callback).fit(X / 16, y)
+    assert callback.begins == len(callback.scores) == model.n_iter_ == 7
+    # The estimator handed to the callback holds that epoch's weights.
+    assert callback.scores[-1] == model.score(X / 16, y)
+    assert callback.scores[-1] > callback.scores[0]
+
+
+def test_a_callback_can_stop_training():
+    pytest.importorskip("sklearn.callback")
+    X, y = load_digits(return_X_y=True)
+    model = FFNNRegressor(hidden_layer_sizes=(8,), max_iter=50, random_state=0)
+    model.set_callbacks(_CountingCallback(stop_after=3)).fit(X, y.astype(float))
+    assert model.n_iter_ == 3
+
+
+def test_scoring_monitor_logs_every_epoch():
+    callback = pytest.importorskip("sklearn.callback")
+    X, y = load_digits(return_X_y=True)
+    monitor = callback.ScoringMonitor(scoring="accuracy")
+    model = FFNNClassifier((16,), max_iter=4, random_state=0)
+    model.set_callbacks(monitor).fit(X / 16, y)
+    pytest.importorskip("pandas")
+    scores = monitor.get_logs().data_as_pandas["accuracy"].to_numpy()
+    assert len(scores) == model.n_iter_ == 4
+    assert scores[-1] == pytest.approx(model.score(X / 16, y))

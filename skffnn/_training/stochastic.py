@@ -124,6 +124,7 @@ def run_epochs(
     history,
     max_grad_norm=None,
     x_rows=None,
+    epoch_hooks=None,
     validation_score=None,
     incremental=False,
     verbose=False,
@@ -153,6 +154,9 @@ def run_epochs(
     history : History
     max_grad_norm : float, default=None
         Clip each batch gradient to this Euclidean norm before the step.
+    epoch_hooks : (callable, callable), default=None
+        ``begin()`` called before each epoch and ``end(params) -> bool``
+        after it (the fit's callbacks); True from ``end`` stops training.
     x_rows : ndarray of shape (n,), default=None
         The rows of X that Y and sample_weight belong to (default: all).
     validation_score : callable, default=None
@@ -166,7 +170,8 @@ def run_epochs(
 
     Returns
     -------
-    stopped_by : {'converged', 'max_iter', 'diverged', 'interrupted', 'epoch'}
+    stopped_by : {'converged', 'max_iter', 'diverged', 'interrupted', 'epoch', \
+'callback'}
         Why training stopped; 'epoch' after the single epoch of partial_fit.
     """
     n = Y.shape[0]
@@ -194,6 +199,8 @@ def run_epochs(
         try:
             for _ in range(max_iter):
                 np.copyto(epoch_start, params.theta)
+                if epoch_hooks is not None:
+                    epoch_hooks[0]()
                 if shuffle:
                     # Shuffle a permutation of 0..n-1 the way sklearn.utils.shuffle
                     # does, so a shared random_state gives MLP's batch order.
@@ -240,6 +247,9 @@ def run_epochs(
                     print(f"Iteration {history.n_iter}, loss = {epoch_loss:.8f}")
                 _count_no_improvement(history, params, tol, validation_score, verbose)
                 schedule.epoch_end(optimizer, history.t)
+                if epoch_hooks is not None and epoch_hooks[1](params):
+                    stopped_by = "callback"
+                    break
 
                 if history.no_improvement_count > n_iter_no_change:
                     stop, action = schedule.plateau(optimizer)
