@@ -208,6 +208,7 @@ class BaseFFNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         "lr_gamma": [Interval(Real, 0, 1, closed="right")],
         "max_grad_norm": [None, Interval(Real, 0, None, closed="neither")],
         "early_stopping_metric": [StrOptions({"score", "loss"})],
+        "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple],
     }
 
     @abstractmethod
@@ -243,6 +244,7 @@ class BaseFFNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         lr_gamma,
         max_grad_norm,
         early_stopping_metric,
+        dropout,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -274,6 +276,7 @@ class BaseFFNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self.lr_gamma = lr_gamma
         self.max_grad_norm = max_grad_norm
         self.early_stopping_metric = early_stopping_metric
+        self.dropout = dropout
 
     # -- what the subclasses define -------------------------------------
 
@@ -336,6 +339,19 @@ class BaseFFNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         initialize(params, random_state, self.weight_init, following)
         return params
 
+    def _dropout_rates(self, n_hidden):
+        """(0, rate of hidden layer 1, ..., rate of layer L-1, 0), or None."""
+        rates = self.dropout
+        if isinstance(rates, Real):
+            rates = [rates] * n_hidden
+        rates = [float(r) for r in rates]
+        if len(rates) != n_hidden or not all(0 <= r < 1 for r in rates):
+            raise ValueError(
+                "dropout must be a rate in [0, 1) or one such rate per hidden "
+                f"layer ({n_hidden} here), got {self.dropout!r}."
+            )
+        return (0.0, *rates, 0.0) if any(rates) else None
+
     def _network(self, loss_name, n_hidden):
         activations = [ACTIVATIONS[n] for n in self._hidden_activations(n_hidden)]
         huber_delta = getattr(self, "huber_delta", 1.0)  # regressor only
@@ -386,6 +402,11 @@ class BaseFFNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
         network = self._network(self._loss_name(), len(hidden))
         if self.solver == "lbfgs":
+            if self._dropout_rates(len(hidden)) is not None:
+                raise ValueError(
+                    "dropout draws a new mask for every mini-batch; use a "
+                    "stochastic solver ('adam', 'sgd', ...) instead of 'lbfgs'."
+                )
             if validation_data is not None:
                 raise ValueError(
                     "validation_data is used by the stochastic solvers, which "
@@ -513,6 +534,7 @@ class BaseFFNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             # AdamW applies alpha as decoupled decay, not as a penalty term.
             alpha=0.0 if self.solver == "adamw" else self.alpha,
             max_grad_norm=self.max_grad_norm,
+            dropout=self._dropout_rates(params.L - 1),
             batch_size=self._batch_size(Y.shape[0]),
             max_iter=self.max_iter,
             shuffle=self.shuffle,

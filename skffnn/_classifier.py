@@ -100,6 +100,7 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         lr_gamma=0.1,
         max_grad_norm=None,
         early_stopping_metric="score",
+        dropout=0.0,
         class_weight=None,
     ):
         self.class_weight = class_weight
@@ -134,6 +135,7 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
             lr_gamma=lr_gamma,
             max_grad_norm=max_grad_norm,
             early_stopping_metric=early_stopping_metric,
+            dropout=dropout,
         )
 
     # -- target encoding ------------------------------------------------

@@ -142,6 +142,13 @@ default='constant'
         objective without its penalty), which moves smoothly where accuracy
         moves in steps.
 
+    dropout : float or list of float, default=0.0
+        Inverted dropout on the hidden layers, for the stochastic solvers:
+        while training, each hidden unit is zeroed with this probability
+        (one rate for all hidden layers, or one per layer) and the kept ones
+        scaled by 1 / (1 - rate); prediction uses every unit, unscaled, and
+        is deterministic.
+
     max_grad_norm : float, default=None
         Clip each mini-batch gradient to this Euclidean norm (over all
         parameters at once, keeping its direction) before the step.

@@ -95,6 +95,7 @@ default='squared_error'
         lr_gamma=0.1,
         max_grad_norm=None,
         early_stopping_metric="score",
+        dropout=0.0,
         huber_delta=1.0,
     ):
         self.loss = loss
@@ -130,6 +131,7 @@ default='squared_error'
             lr_gamma=lr_gamma,
             max_grad_norm=max_grad_norm,
             early_stopping_metric=early_stopping_metric,
+            dropout=dropout,
         )
 
     def _validate_input(self, X, y, incremental, reset):

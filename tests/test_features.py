@@ -455,3 +455,29 @@ def test_scoring_monitor_logs_every_epoch():
     scores = monitor.get_logs().data_as_pandas["accuracy"].to_numpy()
     assert len(scores) == model.n_iter_ == 4
     assert scores[-1] == pytest.approx(model.score(X / 16, y))
+
+
+def test_dropout_zero_equals_no_dropout_and_predict_is_deterministic():
+    X, y = load_digits(return_X_y=True)
+    kw = dict(hidden_layer_sizes=(32, 16), max_iter=10, random_state=0)
+    plain = FFNNClassifier(**kw).fit(X / 16, y)
+    zero = FFNNClassifier(dropout=0.0, **kw).fit(X / 16, y)
+    for a, b in zip(plain.coefs_, zero.coefs_):
+        np.testing.assert_array_equal(a, b)
+    dropped = FFNNClassifier(dropout=[0.5, 0.2], **kw).fit(X / 16, y)
+    assert not np.allclose(dropped.coefs_[0], plain.coefs_[0])
+    np.testing.assert_array_equal(
+        dropped.predict_proba(X / 16), dropped.predict_proba(X / 16)
+    )
+    trained = FFNNClassifier((64,), dropout=0.2, max_iter=40, random_state=0)
+    assert trained.fit(X / 16, y).score(X / 16, y) > 0.9
+
+
+def test_dropout_errors():
+    X, y = load_digits(return_X_y=True)
+    with pytest.raises(ValueError, match="one such rate per hidden layer"):
+        FFNNClassifier((8, 8), dropout=[0.5]).fit(X, y)
+    with pytest.raises(ValueError, match="stochastic solver"):
+        FFNNClassifier((8,), solver="lbfgs", dropout=0.5).fit(X, y)
+    with pytest.raises(ValueError, match="dropout"):
+        FFNNClassifier((8,), dropout=1.0).fit(X, y)

@@ -181,3 +181,38 @@ def test_network_package_does_not_import_sklearn():
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             assert not any(n.split(".")[0] == "sklearn" for n in names), path
+
+
+@pytest.mark.parametrize("activation", ["tanh", "logistic", "relu", "gelu"])
+def test_backprop_with_a_fixed_dropout_mask(activation):
+    """With the masks held fixed the objective is smooth: compare with FD."""
+    from skffnn._network import draw_dropout_masks
+
+    rng = np.random.RandomState(5)
+    g = ACTIVATIONS[activation]
+    network = Network.build([g, g], OUTPUT_LOSSES["log_loss"])
+    params = Parameters(LAYER_SIZES, np.float64)
+    params.theta[...] = rng.normal(scale=0.5, size=params.theta.size)
+    X = rng.normal(size=(N_SAMPLES, LAYER_SIZES[0]))
+    Y = _targets("log_loss", rng)
+    rates = (0.0, 0.5, 0.3, 0.0)
+    buffers = Buffers(network, LAYER_SIZES, N_SAMPLES, np.float64, dropout=rates)
+    draw_dropout_masks(buffers, rates, np.random.default_rng(0), N_SAMPLES)
+    assert (buffers.mask[1] == 0).any() and (buffers.mask[1] == 2.0).any()
+
+    def objective(grad=None):
+        grad = params.like() if grad is None else grad
+        return loss_and_gradient(params, grad, network, X, Y, None, 0.1, buffers)
+
+    grad = params.like()
+    objective(grad)
+    fd = np.empty_like(params.theta)
+    for i in range(params.theta.size):
+        saved = params.theta[i]
+        params.theta[i] = saved + H
+        up = objective()
+        params.theta[i] = saved - H
+        down = objective()
+        params.theta[i] = saved
+        fd[i] = (up - down) / (2 * H)
+    assert _max_relative_error(params, grad, fd) <= 1e-6

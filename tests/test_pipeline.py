@@ -86,6 +86,7 @@ def test_accepts_every_mlp_parameter(cls):
         "lr_gamma",
         "max_grad_norm",
         "early_stopping_metric",
+        "dropout",
     } | ({"class_weight"} if cls is FFNNClassifier else {"huber_delta"})
     assert set(ours) - set(theirs) == added
     for name, value in theirs.items():

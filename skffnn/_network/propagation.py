@@ -56,11 +56,21 @@ class Buffers:
     dtype : numpy dtype
     training : bool, default=True
         Also keep z^(L) beside a^(L) (the loss reads it) and allocate delta.
+    dropout : sequence of float, default=None
+        Dropout rate of each layer l (index 0 and L unused). A layer with a
+        positive rate gets ``mask[l]`` (the next layer reads a^(l) * mask)
+        and ``dropped[l]``, which holds that product while a[l] keeps g(z)
+        for g'.
     """
 
-    def __init__(self, network, layer_sizes, m, dtype, training=True):
+    def __init__(self, network, layer_sizes, m, dtype, training=True, dropout=None):
         L = len(layer_sizes) - 1
         self.m = m
+        self.mask, self.dropped = [None] * (L + 1), [None] * (L + 1)
+        for l, rate in enumerate(dropout or ()):
+            if 0 < l < L and rate > 0:
+                self.mask[l] = np.empty((m, layer_sizes[l]), dtype=dtype)
+                self.dropped[l] = np.empty((m, layer_sizes[l]), dtype=dtype)
         n_weights = sum(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
         self.penalty_grad = np.empty(n_weights, dtype=dtype) if training else None
         self.z, self.a, self.delta = [None], [None], [None]
@@ -108,9 +118,34 @@ def forward(params, network, X, buffers, depth=None):
         a = buffers.a[l][:m]
         if l < L:
             network.g[l].g(z, out=a)
+            if buffers.mask[l] is not None:
+                # Inverted dropout: the mask holds 0 or 1 / (1 - rate).
+                a = np.multiply(a, buffers.mask[l][:m], out=buffers.dropped[l][:m])
         else:
             network.output.link(z, out=a)
     return a
+
+
+def _layer_input(buffers, l, m):
+    """What layer l + 1 received: a^(l), times its dropout mask if any."""
+    if buffers.mask[l] is not None:
+        return buffers.dropped[l][:m]
+    return buffers.a[l][:m]
+
+
+def draw_dropout_masks(buffers, dropout, rng, m):
+    """New inverted-dropout masks for a batch of m rows, in place.
+
+    Each unit is kept with probability 1 - rate and then scaled by
+    1 / (1 - rate), so the expected input of the next layer is unchanged
+    and prediction needs no rescaling.
+    """
+    for l, mask in enumerate(buffers.mask):
+        if mask is not None:
+            keep = 1.0 - dropout[l]
+            rng.random(out=mask[:m], dtype=mask.dtype)
+            np.less(mask[:m], keep, out=mask[:m], casting="unsafe")
+            mask[:m] *= 1.0 / keep
 
 
 def backward(params, grad, network, X, Y, sample_weight, alpha, buffers):
@@ -157,13 +192,15 @@ def backward(params, grad, network, X, Y, sample_weight, alpha, buffers):
         delta *= (sample_weight / s_sum)[:, None]
 
     for l in range(L, 0, -1):
-        a_prev = X if l == 1 else a[l - 1][:m]
+        a_prev = X if l == 1 else _layer_input(buffers, l - 1, m)
         _matmul(a_prev.T, delta, out=grad.W[l])
         delta.sum(axis=0, out=grad.b[l])
         if l > 1:
             delta_prev = buffers.delta[l - 1][:m]
             np.matmul(delta, params.W[l].T, out=delta_prev)
             network.g[l - 1].g_prime(z[l - 1][:m], a[l - 1][:m], delta_prev)
+            if buffers.mask[l - 1] is not None:
+                delta_prev *= buffers.mask[l - 1][:m]  # d(a * mask)/da = mask
             delta = delta_prev
 
     if alpha:

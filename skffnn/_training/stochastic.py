@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
-from .._network import Buffers, loss_and_gradient
+from .._network import Buffers, draw_dropout_masks, loss_and_gradient
 from .clipping import clip_by_global_norm
 
 
@@ -123,6 +123,7 @@ def run_epochs(
     n_iter_no_change,
     history,
     max_grad_norm=None,
+    dropout=None,
     x_rows=None,
     epoch_hooks=None,
     validation_score=None,
@@ -157,6 +158,9 @@ def run_epochs(
     epoch_hooks : (callable, callable), default=None
         ``begin()`` called before each epoch and ``end(params) -> bool``
         after it (the fit's callbacks); True from ``end`` stops training.
+    dropout : sequence of float, default=None
+        Dropout rate per layer (see ``Buffers``); masks are drawn for every
+        batch from a generator seeded by ``random_state``.
     x_rows : ndarray of shape (n,), default=None
         The rows of X that Y and sample_weight belong to (default: all).
     validation_score : callable, default=None
@@ -176,8 +180,14 @@ def run_epochs(
     """
     n = Y.shape[0]
     m = batch_size
-    buffers = Buffers(network, params.layer_sizes, m, params.dtype)
+    buffers = Buffers(network, params.layer_sizes, m, params.dtype, dropout=dropout)
     grad = params.like()
+    # Drawn only when dropout is on, so other fits keep MLP's random stream.
+    dropout_rng = (
+        np.random.default_rng(random_state.randint(2**31 - 1))
+        if dropout is not None and any(dropout)
+        else None
+    )
     batches = Batches(X, Y, sample_weight, m, x_rows)
     order = np.arange(n) if shuffle else None
     total_weight = n if sample_weight is None else float(sample_weight.sum())
@@ -213,6 +223,8 @@ def run_epochs(
                     batch_weight = Xb.shape[0] if sb is None else float(sb.sum())
                     if batch_weight == 0:
                         continue  # rows of weight 0 are absent rows
+                    if dropout_rng is not None:
+                        draw_dropout_masks(buffers, dropout, dropout_rng, Xb.shape[0])
                     loss = loss_and_gradient(
                         params, grad, network, Xb, Yb, sb, alpha, buffers
                     )
