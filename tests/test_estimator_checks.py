@@ -51,8 +51,9 @@ def expected_failed_checks(estimator):
     tests/test_sample_weight.py asserts the same equivalence at float32
     precision for these settings and at 1e-7 for float64.
     Dropout draws a random mask per row, so a row of weight 3 and its 3
-    copies see different masks. With early stopping, the held-out rows differ: a row of weight 3 is
-    held out whole, while its 3 copies may fall on both sides of the split.
+    copies see different masks. With early stopping, the held-out rows
+    differ: a row of weight 3 is held out whole, while its 3 copies may fall
+    on both sides of the split.
     Also with early stopping, check_class_weight_classifiers (weights 1000
     vs 0.0001, 1000 epochs expected) sees training end once the
     class-weighted validation accuracy on 5 held-out rows stops improving,

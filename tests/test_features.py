@@ -481,3 +481,19 @@ def test_dropout_errors():
         FFNNClassifier((8,), solver="lbfgs", dropout=0.5).fit(X, y)
     with pytest.raises(ValueError, match="dropout"):
         FFNNClassifier((8,), dropout=1.0).fit(X, y)
+
+
+def test_validation_data_is_routed_through_a_grid_search():
+    import sklearn
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = load_digits(return_X_y=True)
+    X = X / 16
+    with sklearn.config_context(enable_metadata_routing=True):
+        model = FFNNClassifier((16,), max_iter=5, random_state=0, early_stopping=True)
+        model.set_fit_request(validation_data=True)
+        search = GridSearchCV(model, {"alpha": [1e-4, 1e-2]}, cv=2)
+        search.fit(X[:1500], y[:1500], validation_data=(X[1500:], y[1500:]))
+    best = search.best_estimator_
+    assert len(best.validation_scores_) == best.n_iter_
+    assert best.t_ == best.n_iter_ * 1500  # no split: every row trained on
