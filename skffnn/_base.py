@@ -515,6 +515,7 @@ class BaseFFNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 early_stopping=early_stopping, monitor=self.early_stopping_metric
             )
 
+        hooks = self._epoch_hooks(X, Y)
         validation_score = None
         if X_val is not None:
 
@@ -542,7 +543,7 @@ class BaseFFNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             tol=self.tol,
             n_iter_no_change=self.n_iter_no_change,
             history=self._history,
-            epoch_hooks=self._epoch_hooks(X, Y),
+            epoch_hooks=hooks,
             validation_score=validation_score,
             incremental=incremental,
             verbose=bool(self.verbose),
@@ -559,24 +560,30 @@ class BaseFFNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             return None
         root = self._init_callback_context(max_subtasks=self.max_iter)
         y = self._targets_for_callbacks(Y)
+        root.call_on_fit_task_begin(estimator=self, X=X, y=y)
         epoch = {}
 
         def begin():
             epoch["context"] = root.subcontext(task_name="epoch")
             epoch["context"].call_on_fit_task_begin(estimator=self, X=X, y=y)
 
-        def end(params):
-            def fitted():
-                return {
-                    "coefs_": [W.astype(np.float64) for W in params.W[1:]],
-                    "intercepts_": [b.astype(np.float64) for b in params.b[1:]],
-                }
+        def fitted(params):
+            return lambda: {
+                "coefs_": [W.astype(np.float64) for W in params.W[1:]],
+                "intercepts_": [b.astype(np.float64) for b in params.b[1:]],
+            }
 
+        def end(params):
             return epoch["context"].call_on_fit_task_end(
-                estimator=self, X=X, y=y, reconstruction_attributes=fitted
+                estimator=self, X=X, y=y, reconstruction_attributes=fitted(params)
             )
 
-        return begin, end
+        def finish(params):
+            root.call_on_fit_task_end(
+                estimator=self, X=X, y=y, reconstruction_attributes=fitted(params)
+            )
+
+        return begin, end, finish
 
     def _targets_for_callbacks(self, Y):
         """y as the user gave it, from the encoded targets (lazily)."""

@@ -416,11 +416,14 @@ class _CountingCallback:
         pass
 
     def on_fit_task_begin(self, estimator, context, *, X=None, y=None):
-        self.begins += 1
+        self.begins += context.task_name == "epoch"
 
     def on_fit_task_end(
         self, estimator, context, *, X=None, y=None, fitted_estimator=None
     ):
+        if context.task_name != "epoch":  # the whole fit's task
+            self.final = fitted_estimator.score(X, y)
+            return False
         self.scores.append(fitted_estimator.score(X, y))
         return self.stop_after is not None and len(self.scores) >= self.stop_after
 
@@ -435,6 +438,7 @@ def test_callbacks_see_one_task_per_epoch():
     # The estimator handed to the callback holds that epoch's weights.
     assert callback.scores[-1] == model.score(X / 16, y)
     assert callback.scores[-1] > callback.scores[0]
+    assert callback.final == callback.scores[-1]
 
 
 def test_a_callback_can_stop_training():
@@ -452,9 +456,11 @@ def test_scoring_monitor_logs_every_epoch():
     model = FFNNClassifier((16,), max_iter=4, random_state=0)
     model.set_callbacks(monitor).fit(X / 16, y)
     pytest.importorskip("pandas")
-    scores = monitor.get_logs().data_as_pandas["accuracy"].to_numpy()
-    assert len(scores) == model.n_iter_ == 4
-    assert scores[-1] == pytest.approx(model.score(X / 16, y))
+    log = monitor.get_logs().data_as_pandas
+    epochs = log[log["task_name"] == "epoch"]["accuracy"].to_numpy()
+    assert len(epochs) == model.n_iter_ == 4
+    assert epochs[-1] == pytest.approx(model.score(X / 16, y))
+    assert len(log) == 5  # and once for the whole fit
 
 
 def test_dropout_zero_equals_no_dropout_and_predict_is_deterministic():
@@ -497,3 +503,12 @@ def test_validation_data_is_routed_through_a_grid_search():
     best = search.best_estimator_
     assert len(best.validation_scores_) == best.n_iter_
     assert best.t_ == best.n_iter_ * 1500  # no split: every row trained on
+
+
+def test_progress_bar_runs_on_a_fit():
+    callback = pytest.importorskip("sklearn.callback")
+    pytest.importorskip("rich")
+    X, y = load_digits(return_X_y=True)
+    model = FFNNClassifier((16,), max_iter=3, random_state=0)
+    model.set_callbacks(callback.ProgressBar()).fit(X / 16, y)
+    assert model.n_iter_ == 3

@@ -155,9 +155,10 @@ def run_epochs(
     history : History
     max_grad_norm : float, default=None
         Clip each batch gradient to this Euclidean norm before the step.
-    epoch_hooks : (callable, callable), default=None
-        ``begin()`` called before each epoch and ``end(params) -> bool``
-        after it (the fit's callbacks); True from ``end`` stops training.
+    epoch_hooks : (callable, callable, callable), default=None
+        ``begin()`` called before each epoch, ``end(params) -> bool`` after
+        it (True stops training) and ``finish(params)`` once training is
+        over: the fit's callbacks.
     dropout : sequence of float, default=None
         Dropout rate per layer (see ``Buffers``); masks are drawn for every
         batch from a generator seeded by ``random_state``.
@@ -292,6 +293,8 @@ def run_epochs(
 
     if validation_score is not None and history.early_stopping:
         np.copyto(params.theta, history.best_theta)
+    if epoch_hooks is not None:
+        epoch_hooks[2](params)
     return stopped_by
 
 
