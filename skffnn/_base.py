@@ -5,17 +5,13 @@ vector theta, hands it to a training loop and writes the fitted attributes
 back. It never computes a gradient itself.
 """
 
-import functools
 import math
 import warnings
 from abc import ABCMeta, abstractmethod
-from dataclasses import fields
 from numbers import Integral, Real
-from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
-import sklearn
 from sklearn.base import BaseEstimator
 
 try:  # scikit-learn >= 1.9
@@ -39,6 +35,13 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._checks import (
+    _cast,
+    _cast_weights,
+    _check_range,
+    _finite_output,
+    _unchanged_on_error,
+)
 from ._network import (
     ACTIVATIONS,
     SCHEMES,
@@ -50,11 +53,13 @@ from ._network import (
     output_loss,
     predict,
 )
+from ._persistence import PlainStateMixin
 from ._training import (
     SGD,
     Adam,
     AdamW,
     History,
+    OptimizerState,
     RMSprop,
     make_schedule,
     run_epochs,
@@ -66,7 +71,6 @@ from ._training import (
 # halves their time. Below it an epoch takes milliseconds either way.
 _FLOAT32_MIN_WORK = 10**8
 
-# The loss each output activation is paired with (see _network/losses.py).
 # A loss paired with each output activation: prediction needs only its link.
 _LOSS_OF_OUTPUT = {
     "identity": "squared_error",
@@ -76,94 +80,7 @@ _LOSS_OF_OUTPUT = {
 }
 
 
-def _cast(A, dtype, name):
-    """A (array or sparse matrix) in the compute dtype, which must hold its values.
-
-    Casting float64 data to float32 turns values beyond 3.4e38 into inf,
-    which training would only report as divergence.
-    """
-    with np.errstate(over="ignore"):
-        cast = A.astype(dtype, copy=False)
-    values = cast.data if sp.issparse(cast) else cast
-    if cast.dtype != A.dtype and not np.isfinite(values).all():
-        raise ValueError(
-            f"{name} holds values too large for the compute dtype {dtype} "
-            f"(largest magnitude {np.finfo(dtype).max:.3g}). Scale {name}, or "
-            "set dtype='float64'."
-        )
-    return cast
-
-
-def _check_range(X, dtype, name):
-    """Raise as _cast would, without making the cast copy of a dense X."""
-    largest = np.finfo(dtype).max
-    if X.dtype.itemsize > np.dtype(dtype).itemsize and (
-        X.max() > largest or X.min() < -largest
-    ):
-        raise ValueError(
-            f"{name} holds values too large for the compute dtype {dtype} "
-            f"(largest magnitude {largest:.3g}). Scale {name}, or set "
-            "dtype='float64'."
-        )
-
-
-def _cast_weights(sample_weight, dtype):
-    """Sample weights in the compute dtype, which must hold their sum too."""
-    sample_weight = _cast(sample_weight, dtype, "sample_weight")
-    with np.errstate(over="ignore"):
-        total = sample_weight.sum()
-    if not np.isfinite(total):
-        raise ValueError(
-            f"sample_weight sums to more than the compute dtype {dtype} holds "
-            f"({np.finfo(dtype).max:.3g}). Set dtype='float64' or divide the "
-            "weights by a common factor."
-        )
-    if total == 0:
-        raise ValueError(
-            f"sample_weight has no weight left in the compute dtype {dtype}: "
-            f"its weights are below {np.finfo(dtype).smallest_subnormal:.3g}. "
-            "Set dtype='float64' or multiply the weights by a common factor."
-        )
-    return sample_weight
-
-
-def _finite_output(output, X):
-    """output of a forward pass over X, or a ValueError if it overflowed."""
-    if not np.isfinite(output).all():
-        n_bad = int((~np.isfinite(output)).any(axis=1).sum())
-        raise ValueError(
-            f"The network's output overflows float64 for {n_bad} of "
-            f"{output.shape[0]} samples: X holds values too large for the "
-            f"fitted network (largest |X| is {abs(X).max():.3g}). Scale the "
-            "input like the training data (e.g. StandardScaler) and check it "
-            "for outliers."
-        )
-    return output
-
-
-def _unchanged_on_error(fit_method):
-    """Leave the estimator as it was when a fitting method raises.
-
-    validate_data sets n_features_in_ (and the classifier classes_) before
-    later checks can fail; a half-updated estimator would pass
-    check_is_fitted and then fail in predict with an unrelated error, or
-    predict with weights that do not match its attributes.
-    """
-
-    @functools.wraps(fit_method)
-    def fit_or_restore(self, *args, **kwargs):
-        state = self.__dict__.copy()
-        try:
-            return fit_method(self, *args, **kwargs)
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(state)
-            raise
-
-    return fit_or_restore
-
-
-class BaseFFNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
+class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     """Base class of the feed-forward network estimators; use a subclass."""
 
     _parameter_constraints: dict = {
@@ -693,7 +610,7 @@ class BaseFFNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             warmup_epochs=self.warmup_epochs,
         )
         schedule.begin(rule)
-        return _OptimizerState(rule, schedule)
+        return OptimizerState(rule, schedule)
 
     # -- fitted attributes ----------------------------------------------
 
@@ -822,91 +739,3 @@ class BaseFFNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         # transform() returns hidden-layer features, always in float64.
         tags.transformer_tags = TransformerTags(preserves_dtype=["float64"])
         return tags
-
-    # -- persistence ----------------------------------------------------
-
-    def __getstate__(self):
-        """Fitted state as plain arrays, numbers and strings, with versions.
-
-        Optimizer, schedule, training history and dtype are saved as their
-        attribute dicts, so that skops can load a model trusting no type but
-        the estimator's own class, and rebuilt by ``__setstate__``.
-        """
-        from . import __version__
-
-        # A copy: for classes outside sklearn, BaseEstimator returns __dict__.
-        state = dict(super().__getstate__())
-        state["_skffnn_version"] = __version__
-        state["_sklearn_version"] = sklearn.__version__
-        if isinstance(state.get("_dtype"), np.dtype):
-            state["_dtype"] = state["_dtype"].name
-        if isinstance(state.get("_optimizer"), _OptimizerState):
-            state["_optimizer"] = {
-                "rule": _plain_state(state["_optimizer"].rule),
-                "schedule": _plain_state(state["_optimizer"].schedule),
-            }
-        if isinstance(state.get("_history"), History):
-            history = state["_history"]
-            state["_history"] = {
-                f.name: getattr(history, f.name) for f in fields(history)
-            }
-        return state
-
-    def __setstate__(self, state):
-        from . import __version__
-
-        state = dict(state)
-        saved_with = (
-            state.pop("_skffnn_version", None),
-            state.pop("_sklearn_version", None),
-        )
-        running = (__version__, sklearn.__version__)
-        if saved_with != running:
-            warnings.warn(
-                f"This {type(self).__name__} was saved with skffnn "
-                f"{saved_with[0] or 'unknown'} and scikit-learn "
-                f"{saved_with[1] or 'unknown'}, and is loaded by skffnn "
-                f"{running[0]} and scikit-learn {running[1]}. Its fitted state may "
-                "not be valid in this version: refit it, or load it with the "
-                "versions that saved it.",
-                InconsistentVersionWarning,
-            )
-        self.__dict__.update(state)
-        if isinstance(self.__dict__.get("_dtype"), str):
-            self._dtype = np.dtype(self._dtype)
-        if isinstance(self.__dict__.get("_history"), dict):
-            self._history = History(**self._history)
-        if isinstance(self.__dict__.get("_optimizer"), dict):
-            self._optimizer = self._rebuild_optimizer(self._optimizer)
-
-    def _rebuild_optimizer(self, saved):
-        # The state vectors give the size: a copy taken during a first fit
-        # (as sklearn's callbacks take) has no coefs_ yet.
-        n = next(v.size for v in saved["rule"].values() if isinstance(v, np.ndarray))
-        rule, schedule = self._make_optimizer(n, self._dtype)
-        vars(rule).update(saved["rule"])
-        vars(schedule).update(saved["schedule"])
-        return _OptimizerState(rule, schedule)
-
-
-class InconsistentVersionWarning(UserWarning):
-    """A saved model is loaded by other skffnn or scikit-learn versions."""
-
-
-def _plain_state(obj):
-    """The public attributes of an optimizer or schedule, but its dtype.
-
-    Scratch buffers (private) and the dtype are rebuilt with the object.
-    """
-    return {
-        name: value
-        for name, value in vars(obj).items()
-        if not name.startswith("_") and not isinstance(value, np.dtype)
-    }
-
-
-class _OptimizerState(NamedTuple):
-    """An update rule and its learning-rate schedule, kept across partial_fit."""
-
-    rule: object
-    schedule: object

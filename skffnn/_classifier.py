@@ -16,7 +16,8 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from . import _docs
-from ._base import BaseFFNN, _unchanged_on_error, with_callbacks
+from ._base import BaseFFNN, with_callbacks
+from ._checks import _unchanged_on_error
 
 
 class FFNNClassifier(ClassifierMixin, BaseFFNN):

@@ -11,8 +11,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skffnn import FFNNClassifier, FFNNRegressor
-from skffnn._base import InconsistentVersionWarning
+from skffnn import FFNNClassifier, FFNNRegressor, InconsistentVersionWarning
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,7 @@
 """How the parameters move: optimizers, schedules and the two training loops."""
 
 from .lbfgs import run_lbfgs
-from .optimizers import SGD, Adam, AdamW, RMSprop
+from .optimizers import SGD, Adam, AdamW, OptimizerState, RMSprop
 from .schedules import make_schedule
 from .stochastic import History, run_epochs
 
@@ -11,6 +11,7 @@ __all__ = [
     "AdamW",
     "RMSprop",
     "History",
+    "OptimizerState",
     "make_schedule",
     "run_epochs",
     "run_lbfgs",

@@ -6,6 +6,7 @@ allocates nothing.
 """
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -173,3 +174,10 @@ class RMSprop:
         np.divide(grad, s, out=s)
         s *= self.learning_rate
         theta -= s
+
+
+class OptimizerState(NamedTuple):
+    """An update rule and its learning-rate schedule, kept across partial_fit."""
+
+    rule: object
+    schedule: object

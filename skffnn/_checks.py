@@ -1,0 +1,93 @@
+"""Checks on what enters and leaves a fit: casts, ranges, outputs, rollback."""
+
+import functools
+
+import numpy as np
+import scipy.sparse as sp
+
+
+def _cast(A, dtype, name):
+    """A (array or sparse matrix) in the compute dtype, which must hold its values.
+
+    Casting float64 data to float32 turns values beyond 3.4e38 into inf,
+    which training would only report as divergence.
+    """
+    with np.errstate(over="ignore"):
+        cast = A.astype(dtype, copy=False)
+    values = cast.data if sp.issparse(cast) else cast
+    if cast.dtype != A.dtype and not np.isfinite(values).all():
+        raise ValueError(
+            f"{name} holds values too large for the compute dtype {dtype} "
+            f"(largest magnitude {np.finfo(dtype).max:.3g}). Scale {name}, or "
+            "set dtype='float64'."
+        )
+    return cast
+
+
+def _check_range(X, dtype, name):
+    """Raise as _cast would, without making the cast copy of a dense X."""
+    largest = np.finfo(dtype).max
+    if X.dtype.itemsize > np.dtype(dtype).itemsize and (
+        X.max() > largest or X.min() < -largest
+    ):
+        raise ValueError(
+            f"{name} holds values too large for the compute dtype {dtype} "
+            f"(largest magnitude {largest:.3g}). Scale {name}, or set "
+            "dtype='float64'."
+        )
+
+
+def _cast_weights(sample_weight, dtype):
+    """Sample weights in the compute dtype, which must hold their sum too."""
+    sample_weight = _cast(sample_weight, dtype, "sample_weight")
+    with np.errstate(over="ignore"):
+        total = sample_weight.sum()
+    if not np.isfinite(total):
+        raise ValueError(
+            f"sample_weight sums to more than the compute dtype {dtype} holds "
+            f"({np.finfo(dtype).max:.3g}). Set dtype='float64' or divide the "
+            "weights by a common factor."
+        )
+    if total == 0:
+        raise ValueError(
+            f"sample_weight has no weight left in the compute dtype {dtype}: "
+            f"its weights are below {np.finfo(dtype).smallest_subnormal:.3g}. "
+            "Set dtype='float64' or multiply the weights by a common factor."
+        )
+    return sample_weight
+
+
+def _finite_output(output, X):
+    """output of a forward pass over X, or a ValueError if it overflowed."""
+    if not np.isfinite(output).all():
+        n_bad = int((~np.isfinite(output)).any(axis=1).sum())
+        raise ValueError(
+            f"The network's output overflows float64 for {n_bad} of "
+            f"{output.shape[0]} samples: X holds values too large for the "
+            f"fitted network (largest |X| is {abs(X).max():.3g}). Scale the "
+            "input like the training data (e.g. StandardScaler) and check it "
+            "for outliers."
+        )
+    return output
+
+
+def _unchanged_on_error(fit_method):
+    """Leave the estimator as it was when a fitting method raises.
+
+    validate_data sets n_features_in_ (and the classifier classes_) before
+    later checks can fail; a half-updated estimator would pass
+    check_is_fitted and then fail in predict with an unrelated error, or
+    predict with weights that do not match its attributes.
+    """
+
+    @functools.wraps(fit_method)
+    def fit_or_restore(self, *args, **kwargs):
+        state = self.__dict__.copy()
+        try:
+            return fit_method(self, *args, **kwargs)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(state)
+            raise
+
+    return fit_or_restore

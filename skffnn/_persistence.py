@@ -1,0 +1,98 @@
+"""Saving and loading: fitted state as plain data, checked versions.
+
+skops loads a file without running code from it, building only the types
+the user trusts; keeping the optimizer, schedule and history as plain
+dicts of arrays and numbers leaves the estimator class the only type to
+trust. Pickle goes through the same two methods.
+"""
+
+import warnings
+from dataclasses import fields
+
+import numpy as np
+import sklearn
+
+from ._training import History, OptimizerState
+
+
+class InconsistentVersionWarning(UserWarning):
+    """A saved model is loaded by other skffnn or scikit-learn versions."""
+
+
+def _plain_state(obj):
+    """The public attributes of an optimizer or schedule, but its dtype.
+
+    Scratch buffers (private) and the dtype are rebuilt with the object.
+    """
+    return {
+        name: value
+        for name, value in vars(obj).items()
+        if not name.startswith("_") and not isinstance(value, np.dtype)
+    }
+
+
+class PlainStateMixin:
+    """__getstate__ / __setstate__ for the estimators (see the module)."""
+
+    def __getstate__(self):
+        """Fitted state as plain arrays, numbers and strings, with versions.
+
+        Optimizer, schedule, training history and dtype are saved as their
+        attribute dicts, so that skops can load a model trusting no type but
+        the estimator's own class, and rebuilt by ``__setstate__``.
+        """
+        from . import __version__
+
+        # A copy: for classes outside sklearn, BaseEstimator returns __dict__.
+        state = dict(super().__getstate__())
+        state["_skffnn_version"] = __version__
+        state["_sklearn_version"] = sklearn.__version__
+        if isinstance(state.get("_dtype"), np.dtype):
+            state["_dtype"] = state["_dtype"].name
+        if isinstance(state.get("_optimizer"), OptimizerState):
+            state["_optimizer"] = {
+                "rule": _plain_state(state["_optimizer"].rule),
+                "schedule": _plain_state(state["_optimizer"].schedule),
+            }
+        if isinstance(state.get("_history"), History):
+            history = state["_history"]
+            state["_history"] = {
+                f.name: getattr(history, f.name) for f in fields(history)
+            }
+        return state
+
+    def __setstate__(self, state):
+        from . import __version__
+
+        state = dict(state)
+        saved_with = (
+            state.pop("_skffnn_version", None),
+            state.pop("_sklearn_version", None),
+        )
+        running = (__version__, sklearn.__version__)
+        if saved_with != running:
+            warnings.warn(
+                f"This {type(self).__name__} was saved with skffnn "
+                f"{saved_with[0] or 'unknown'} and scikit-learn "
+                f"{saved_with[1] or 'unknown'}, and is loaded by skffnn "
+                f"{running[0]} and scikit-learn {running[1]}. Its fitted state may "
+                "not be valid in this version: refit it, or load it with the "
+                "versions that saved it.",
+                InconsistentVersionWarning,
+            )
+        self.__dict__.update(state)
+        if isinstance(self.__dict__.get("_dtype"), str):
+            self._dtype = np.dtype(self._dtype)
+        if isinstance(self.__dict__.get("_history"), dict):
+            self._history = History(**self._history)
+        if isinstance(self.__dict__.get("_optimizer"), dict):
+            self._optimizer = self._rebuild_optimizer(self._optimizer)
+
+    def _rebuild_optimizer(self, saved):
+        # The state vectors give the size: a copy taken during a first fit
+        # (as sklearn's callbacks take) has no coefs_ yet.
+        n = next(v.size for v in saved["rule"].values() if isinstance(v, np.ndarray))
+        rule, schedule = self._make_optimizer(n, self._dtype)
+        vars(rule).update(saved["rule"])
+        vars(schedule).update(saved["schedule"])
+        return OptimizerState(rule, schedule)
