@@ -219,6 +219,15 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
 
     # -- fit ------------------------------------------------------------
 
+    def _check_solver(self):
+        """partial_fit's availability: every solver but lbfgs trains in epochs."""
+        if self.solver == "lbfgs":
+            raise AttributeError(
+                "partial_fit is only available for stochastic optimizers. "
+                f"{self.solver} is not stochastic."
+            )
+        return True
+
     def _hidden_sizes(self):
         sizes = self.hidden_layer_sizes
         sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]

@@ -203,14 +203,6 @@ default='squared_error'
             validation_data=validation_data,
         )
 
-    def _check_solver(self):
-        if self.solver not in ("sgd", "adam"):
-            raise AttributeError(
-                "partial_fit is only available for stochastic optimizers. "
-                f"{self.solver} is not stochastic."
-            )
-        return True
-
     @available_if(lambda est: est._check_solver())
     @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)

@@ -260,6 +260,16 @@ def test_new_solvers_train(solver):
     assert model.loss_curve_[-1] < model.loss_curve_[0]
 
 
+@pytest.mark.parametrize("solver", ["adamw", "rmsprop"])
+def test_new_solvers_support_partial_fit(solver):
+    X, y = load_digits(return_X_y=True)
+    model = FFNNClassifier((16,), solver=solver, random_state=0)
+    for _ in range(3):
+        model.partial_fit(X / 16, y, classes=np.arange(10))
+    assert len(model.loss_curve_) == 3
+    assert model.loss_curve_[-1] < model.loss_curve_[0]
+
+
 def test_adamw_alpha_is_decoupled_decay():
     """With adamw, alpha shrinks the weights instead of entering the loss."""
     X, y = load_digits(return_X_y=True)
