@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.exceptions import NotFittedError
 
 from skffnn import FFNNClassifier, FFNNRegressor
 
@@ -18,11 +18,7 @@ SMALL = dict(hidden_layer_sizes=(4,), max_iter=3, random_state=0)
 ESTIMATORS = [FFNNClassifier, FFNNRegressor]
 
 
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
+pytestmark = pytest.mark.usefixtures("quiet_convergence")
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,6 @@
 Needs the ``dask`` extra (dask[distributed], dask-ml); skipped without it.
 """
 
-import warnings
-
 import numpy as np
 import pytest
 
@@ -15,7 +13,6 @@ dask_ml_wrappers = pytest.importorskip("dask_ml.wrappers", reason=REASON)
 
 import joblib  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
-from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.model_selection import (  # noqa: E402
     GridSearchCV,
     RandomizedSearchCV,
@@ -24,12 +21,7 @@ from sklearn.model_selection import (  # noqa: E402
 
 from skffnn import FFNNClassifier, FFNNRegressor  # noqa: E402
 
-
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
+pytestmark = pytest.mark.usefixtures("quiet_convergence")
 
 
 @pytest.fixture(scope="module")

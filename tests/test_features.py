@@ -1,22 +1,14 @@
 """Features beyond MLP: activations, weight initialization, robust losses."""
 
-import warnings
-
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import QuantileRegressor
 
 from skffnn import FFNNClassifier, FFNNRegressor
 from skffnn._network import ACTIVATIONS, Parameters, initialize
 
-
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
+pytestmark = pytest.mark.usefixtures("quiet_convergence")
 
 
 # Values from the definitions (gelu: the tanh approximation).

@@ -1,7 +1,6 @@
 """Training behaviour: solvers, early stopping, partial_fit, inputs, targets."""
 
 import io
-import warnings
 from contextlib import redirect_stdout
 
 import numpy as np
@@ -13,12 +12,7 @@ from sklearn.model_selection import train_test_split
 
 from skffnn import FFNNClassifier, FFNNRegressor
 
-
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
+pytestmark = pytest.mark.usefixtures("quiet_convergence")
 
 
 @pytest.fixture(scope="module")
