@@ -482,7 +482,11 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
         Callbacks see the training data with its original labels, and a
         copy of the estimator holding each epoch's weights.
         """
-        if not hasattr(self, "_init_callback_context"):
+        if not hasattr(self, "_init_callback_context") or not (
+            getattr(self, "_skl_callbacks", None)
+            or hasattr(self, "_parent_callback_ctx")
+        ):
+            # No callback to serve: spare every epoch the task bookkeeping.
             return None
         root = self._init_callback_context(max_subtasks=self.max_iter)
         y = self._targets_for_callbacks(Y)
