@@ -16,11 +16,7 @@ def _cast(A, dtype, name):
         cast = A.astype(dtype, copy=False)
     values = cast.data if sp.issparse(cast) else cast
     if cast.dtype != A.dtype and not np.isfinite(values).all():
-        raise ValueError(
-            f"{name} holds values too large for the compute dtype {dtype} "
-            f"(largest magnitude {np.finfo(dtype).max:.3g}). Scale {name}, or "
-            "set dtype='float64'."
-        )
+        raise _too_large(name, dtype)
     return cast
 
 
@@ -30,11 +26,15 @@ def _check_range(X, dtype, name):
     if X.dtype.itemsize > np.dtype(dtype).itemsize and (
         X.max() > largest or X.min() < -largest
     ):
-        raise ValueError(
-            f"{name} holds values too large for the compute dtype {dtype} "
-            f"(largest magnitude {largest:.3g}). Scale {name}, or set "
-            "dtype='float64'."
-        )
+        raise _too_large(name, dtype)
+
+
+def _too_large(name, dtype):
+    return ValueError(
+        f"{name} holds values too large for the compute dtype {dtype} "
+        f"(largest magnitude {np.finfo(dtype).max:.3g}). Scale {name}, or set "
+        "dtype='float64'."
+    )
 
 
 def _cast_weights(sample_weight, dtype):
