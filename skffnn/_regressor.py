@@ -12,6 +12,9 @@ from sklearn.utils.validation import check_array, column_or_1d, validate_data
 from . import _docs
 from ._base import BaseFFNN, with_callbacks
 
+# |y| beyond which score() rescales: 8 squares of 1e153 already overflow.
+_RESCALE_ABOVE = 1e100
+
 
 class FFNNRegressor(RegressorMixin, BaseFFNN):
     __doc__ = f"""Feed-forward neural network regressor trained by backpropagation.
@@ -224,6 +227,32 @@ default='squared_error'
             The updated estimator.
         """
         return self._fit(X, y, sample_weight=sample_weight, incremental=True)
+
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination R^2 of ``predict(X)`` against y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            R^2, as ``sklearn.metrics.r2_score`` computes it.
+        """
+        y_pred = self.predict(X)
+        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
+        scale = np.abs(y).max() if y.size else 0.0
+        if scale > _RESCALE_ABOVE:
+            # R^2 does not change when y and its prediction are divided by
+            # one number; squares of such values would overflow float64.
+            y, y_pred = y / scale, y_pred / scale
+        return r2_score(y, y_pred, sample_weight=sample_weight)
 
     def predict(self, X):
         """Predict target values.

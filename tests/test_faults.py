@@ -309,3 +309,20 @@ def test_float32_training_on_standardized_data_stays_finite():
         model.fit(X, y)
     assert np.isfinite(model.loss_curve_).all() and all_finite(model)
     assert model.score(X, y) > 0.95
+
+
+def test_regressor_score_of_huge_targets_does_not_overflow():
+    """R^2 is scale-free: squares of |y| ~ 1e154 must not overflow float64."""
+    from sklearn.metrics import r2_score
+
+    from skffnn import FFNNRegressor
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 2))
+    model = FFNNRegressor(hidden_layer_sizes=(), solver="lbfgs").fit(X, X[:, 0])
+    y = (X[:, 0] + 0.1 * rng.normal(size=40)) * 1e154
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        score = model.score(X, y)
+    expected = r2_score(y / 1e154, model.predict(X) / 1e154)
+    assert score == pytest.approx(expected, rel=1e-9)
