@@ -38,7 +38,7 @@ from sklearn.utils.validation import (
 from ._checks import (
     _cast,
     _cast_weights,
-    _check_range,
+    _check_finite,
     _finite_output,
     _unchanged_on_error,
 )
@@ -294,11 +294,10 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
         if first_pass or not incremental:
             self._dtype = self._compute_dtype(X, layer_sizes)
         dtype = self._dtype  # kept by partial_fit, whatever its chunk sizes
+        _check_finite(X, dtype, "X", type(self).__name__)
         if self.solver == "lbfgs" or sp.issparse(X):
             X = _cast(X, dtype, "X")
-        else:
-            # The mini-batch loop casts rows as it gathers them: no copy of X.
-            _check_range(X, dtype, "X")
+        # else the mini-batch loop casts rows as it gathers them: no copy of X.
         Y = _cast(Y, dtype, "y")
         if sample_weight is not None:
             sample_weight = _check_sample_weight(

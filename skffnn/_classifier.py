@@ -149,6 +149,9 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
             accept_sparse="csr",
             multi_output=True,
             dtype=(np.float64, np.float32),
+            # _fit checks finiteness with the compute dtype's range, in one
+            # pass over X (_check_finite).
+            ensure_all_finite=False,
             reset=reset,
         )
         if y.ndim == 2 and y.shape[1] == 1:

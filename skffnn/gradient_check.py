@@ -10,6 +10,7 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import _check_sample_weight
 
+from ._checks import _check_finite
 from ._network import Buffers, Parameters, loss_and_gradient
 
 
@@ -59,6 +60,7 @@ def check_gradients(
     """
     model = clone(estimator).set_params(dtype="float64")
     X, Y = model._validate_input(X, y, incremental=False, reset=True)
+    _check_finite(X, np.float64, "X", type(model).__name__)
     X, Y = X.astype(np.float64), Y.astype(np.float64)
     if sample_weight is not None:
         sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)

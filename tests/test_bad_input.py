@@ -369,6 +369,37 @@ def test_X_beyond_float32_range_with_float32_compute(X):
         FFNNRegressor(**SMALL, dtype="float32").fit(X * 1e300, target(FFNNRegressor))
 
 
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+@pytest.mark.parametrize("row", [0, 13, -1])
+@pytest.mark.parametrize(
+    "value, match",
+    [
+        (np.nan, "Input X contains NaN"),
+        (np.inf, "Input X contains infinity"),
+        (-np.inf, "Input X contains infinity"),
+        (1e39, "X holds values too large for .* float32"),
+        (-1e39, "X holds values too large for .* float32"),
+    ],
+)
+def test_float64_X_trained_in_float32_is_checked_block_by_block(
+    Estimator, row, value, match, X, monkeypatch
+):
+    """float64 X narrowed to float32 is checked in one blockwise max/min pass.
+
+    Blocks of 2 rows here, so the bad value sits in the first, a middle or
+    the last block; NaN and infinity get scikit-learn's messages.
+    """
+    monkeypatch.setattr("skffnn._checks._RANGE_BLOCK_BYTES", 2 * X[0].nbytes)
+    X_bad = X.copy()
+    X_bad[row, 1] = value
+    y = target(Estimator)
+    kw = {"classes": np.unique(y)} if Estimator is FFNNClassifier else {}
+    with pytest.raises(ValueError, match=match):
+        Estimator(**SMALL, dtype="float32").fit(X_bad, y)
+    with pytest.raises(ValueError, match=match):
+        Estimator(**SMALL, dtype="float32").partial_fit(X_bad, y, **kw)
+
+
 def test_prediction_that_overflows_raises(X):
     """exp(z) beyond float64 on inputs far outside the training range."""
     model = FFNNRegressor(**SMALL, loss="poisson").fit(X, np.arange(30) % 4)
