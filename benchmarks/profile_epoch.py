@@ -47,24 +47,26 @@ HIDDEN = (256, 128)
 # (module, qualified name, summed into categories?)
 PROFILED = [
     ("skffnn._training.stochastic", "run_epochs", True),
+    ("skffnn._training.batch_step", "BatchStep.__call__", True),
     ("skffnn._network.propagation", "forward", True),
     ("skffnn._network.propagation", "backward", True),
     ("skffnn._training.stochastic", "Batches.__call__", False),
-    ("skffnn._training.optimizers", "Adam.step", False),
+    ("skffnn._training.optimizers", "Adam.update", False),
+    ("skffnn._network.propagation", "add_penalty", False),
 ]
 
-# First match wins. A line calling loss_and_gradient is left out: forward
-# and backward are profiled themselves.
+# First match wins. Lines calling loss_and_gradient or the batch step are
+# left out: the functions they call are profiled themselves.
 CATEGORIES = [
-    (r"loss_and_gradient\(", None),
+    (r"loss_and_gradient\(|= step\(", None),
     (r"matmul\(", "GEMM (matrix products)"),
-    (r"\.step\(", "optimizer step (adam)"),
+    (r"\.update\(|\.advance\(", "optimizer step (adam)"),
     (r"batches\(|np\.take", "batch gathering"),
     (r"sample_loss|cross_entropy|logsumexp", "loss value"),
     (r"\.g\(|g_prime", "hidden activation g, g'"),
     (r"link\(", "output activation (softmax)"),
     (r"alpha|penalty|weights", "L2 penalty"),
-    (r"params\.b\[|\.sum\(axis=0", "bias add / bias gradient"),
+    (r"params\.b\[|\.sum\(axis=0|\.ones\[", "bias add / bias gradient"),
     (r"subtract\(|delta \*=", "output delta a - y, scaling"),
     (r"shuffle|perm", "shuffling"),
 ]

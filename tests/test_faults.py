@@ -10,7 +10,7 @@ from sklearn.datasets import load_digits, make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
-import skffnn._training.stochastic as stochastic
+import skffnn._training.batch_step as batch_step
 from skffnn import FFNNClassifier, FFNNRegressor
 
 
@@ -42,7 +42,7 @@ def fail_at_call(monkeypatch, k, fault):
 
     ``fault(result)`` may raise, or return the loss the loop sees.
     """
-    real = stochastic.loss_and_gradient
+    real = batch_step.loss_and_gradient
     calls = {"n": 0}
 
     def patched(*args):
@@ -50,7 +50,7 @@ def fail_at_call(monkeypatch, k, fault):
         result = real(*args)
         return fault(result) if calls["n"] == k else result
 
-    monkeypatch.setattr(stochastic, "loss_and_gradient", patched)
+    monkeypatch.setattr(batch_step, "loss_and_gradient", patched)
     return calls
 
 

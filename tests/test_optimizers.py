@@ -67,6 +67,36 @@ def test_adam_keeps_float32_state_in_float32():
     np.testing.assert_allclose(theta, 1 - 0.01, rtol=1e-5)  # first step is eta
 
 
+RULES = {
+    "sgd": lambda n: SGD(n, np.float32, 0.1, momentum=0.9, nesterov=False),
+    "nesterov": lambda n: SGD(n, np.float32, 0.1, momentum=0.9, nesterov=True),
+    "adam": lambda n: Adam(n, np.float32, 0.01),
+    "adamw": lambda n: AdamW(n, np.float32, 0.01, weight_decay=0.3, n_weights=23),
+    "rmsprop": lambda n: RMSprop(n, np.float32, 0.01),
+}
+
+
+@pytest.mark.parametrize("name", RULES)
+def test_update_by_parts_equals_the_whole_step(name):
+    """advance() then update() on parts covering theta is step(), bit for bit.
+
+    The parts cut through the weights/biases boundary (n_weights=23 for
+    AdamW), where the decay must stop.
+    """
+    rng = np.random.default_rng(0)
+    n, parts = 40, [slice(0, 7), slice(7, 20), slice(20, 31), slice(31, 40)]
+    whole, by_parts = RULES[name](n), RULES[name](n)
+    theta_whole = rng.normal(size=n).astype(np.float32)
+    theta_parts = theta_whole.copy()
+    for _ in range(5):
+        grad = rng.normal(size=n).astype(np.float32)
+        whole.step(theta_whole, grad)
+        by_parts.advance()
+        for part in parts:
+            by_parts.update(theta_parts, grad, part)
+        np.testing.assert_array_equal(theta_parts, theta_whole)
+
+
 class _Rule:
     learning_rate = None
 

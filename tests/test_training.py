@@ -285,3 +285,38 @@ def test_predictions_do_not_depend_on_batching():
     proba = model.fit(X, y).predict_proba(X)
     one_by_one = np.vstack([model.predict_proba(X[i : i + 1]) for i in range(300)])
     np.testing.assert_allclose(proba, one_by_one, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"solver": "adam"},
+        {"solver": "sgd", "nesterovs_momentum": False},
+        {"solver": "adamw"},
+        {"solver": "rmsprop"},
+        {"solver": "adam", "max_grad_norm": 0.05},
+    ],
+    ids=["adam", "sgd", "adamw", "rmsprop", "adam-clipped"],
+)
+def test_update_part_by_part_trains_like_one_part(params, monkeypatch):
+    """The penalty and optimizer run on cache-sized parts of theta
+    (batch_step.PART_BYTES): any cut gives the same weights, bit for bit.
+
+    37-entry parts cut through every layer's weights and biases (and
+    through the weights/biases boundary, where the penalty stops); with
+    clipping the penalty is added whole before the update instead.
+    """
+    from skffnn._training import batch_step
+
+    X, y = make_classification(n_samples=120, n_features=6, random_state=0)
+    kw = dict(hidden_layer_sizes=(9, 7), alpha=0.05, max_iter=4, random_state=0)
+    fitted = []
+    for part_bytes in (1 << 40, 37 * 8):
+        monkeypatch.setattr(batch_step, "PART_BYTES", part_bytes)
+        with pytest.warns(ConvergenceWarning):
+            fitted.append(FFNNClassifier(**kw, **params).fit(X, y))
+    one, many = fitted
+    for a, b in zip(one.coefs_ + one.intercepts_, many.coefs_ + many.intercepts_):
+        np.testing.assert_array_equal(a, b)
+    # The penalty's share of the loss is summed part by part.
+    np.testing.assert_allclose(one.loss_curve_, many.loss_curve_, rtol=1e-13)

@@ -7,6 +7,7 @@ from .parameters import Layers, Parameters
 from .propagation import (
     Buffers,
     Network,
+    add_penalty,
     backward,
     draw_dropout_masks,
     evaluate,
@@ -25,6 +26,7 @@ __all__ = [
     "OutputLoss",
     "Parameters",
     "SCHEMES",
+    "add_penalty",
     "backward",
     "draw_dropout_masks",
     "evaluate",

@@ -207,11 +207,44 @@ def backward(params, grad, network, X, Y, sample_weight, alpha, buffers):
             delta = delta_prev
 
     if alpha:
-        w = params.weights
-        loss += 0.5 * alpha * float(w @ w)
-        penalty_grad = np.multiply(w, alpha / s_sum, out=buffers.penalty_grad)
-        grad.weights[...] += penalty_grad
+        loss += add_penalty(params, grad, alpha, s_sum, buffers)
     return loss / s_sum
+
+
+def add_penalty(params, grad, alpha, s_sum, buffers, part=None):
+    """Add the L2 penalty's gradient on theta[part]; return its share of the loss.
+
+    The gradient of alpha/2 ||W||^2 / sum(s) is alpha / sum(s) W; biases
+    are not penalized, so only the weights within ``part`` count. Parts
+    that together cover theta give the whole penalty: the training loop
+    adds it part by part with the optimizer step, while the part is in
+    cache (see ``_training.batch_step``).
+
+    Parameters
+    ----------
+    params, grad : Parameters
+    alpha : float
+    s_sum : float
+        Total sample weight of the batch.
+    buffers : Buffers
+        Its ``penalty_grad`` is the scratch (its start, for a part).
+    part : slice, default=None
+        Contiguous entries of theta (default: all).
+
+    Returns
+    -------
+    penalty : float
+        alpha/2 ||W_part||^2, not divided by sum(s): :func:`backward`
+        divides the whole objective.
+    """
+    start = 0 if part is None else part.start
+    stop = params.n_weights if part is None else min(part.stop, params.n_weights)
+    if start >= stop:
+        return 0.0
+    w = params.theta[start:stop]
+    scaled = np.multiply(w, alpha / s_sum, out=buffers.penalty_grad[: stop - start])
+    grad.theta[start:stop] += scaled
+    return 0.5 * alpha * float(w @ w)
 
 
 def loss_and_gradient(params, grad, network, X, Y, sample_weight, alpha, buffers):

@@ -3,6 +3,14 @@
 Each optimizer keeps its state in vectors shaped like theta and updates
 theta with whole-vector ufuncs writing into one scratch vector, so a step
 allocates nothing.
+
+A step is ``advance()`` (the per-step scalars, such as Adam's bias
+correction) followed by ``update(theta, grad, part)`` on slices of theta
+that together cover it. Every pass is elementwise, so updating theta part
+by part gives exactly the whole-vector result; the training loop does so
+to keep each part's vectors in the CPU cache across the dozen passes (see
+``batch_step``). A part's scratch is the start of the scratch vector, the
+same memory for every part.
 """
 
 import math
@@ -11,7 +19,26 @@ from typing import NamedTuple
 import numpy as np
 
 
-class SGD:
+class UpdateRule:
+    """What every rule shares: a step is ``advance()``, then ``update()``."""
+
+    def step(self, theta, grad):
+        """Move theta against grad, in place."""
+        self.advance()
+        self.update(theta, grad, slice(0, theta.shape[0]))
+
+    def advance(self):
+        """Set the scalars of the next step (nothing, unless overridden)."""
+
+    def update(self, theta, grad, part):
+        """Move theta[part] against grad[part], in place.
+
+        ``part`` is a slice with explicit start and stop.
+        """
+        raise NotImplementedError
+
+
+class SGD(UpdateRule):
     """Stochastic gradient descent with (Nesterov) momentum.
 
     v <- mu v - eta grad;  theta <- theta + v             (classical)
@@ -36,9 +63,10 @@ class SGD:
         self.velocity = np.zeros(n_params, dtype=dtype)
         self._scratch = np.empty(n_params, dtype=dtype)
 
-    def step(self, theta, grad):
-        """Move theta against grad, in place."""
-        v, s = self.velocity, self._scratch
+    def update(self, theta, grad, part):
+        """Move theta[part] against grad[part], in place."""
+        theta, grad, v = theta[part], grad[part], self.velocity[part]
+        s = self._scratch[: theta.shape[0]]
         np.multiply(grad, self.learning_rate, out=s)
         v *= self.momentum
         v -= s
@@ -50,7 +78,7 @@ class SGD:
             theta += v
 
 
-class Adam:
+class Adam(UpdateRule):
     """Adam (Kingma & Ba, 2014) with bias correction folded into the step size.
 
     m <- b1 m + (1 - b1) grad;   v <- b2 v + (1 - b2) grad^2
@@ -77,24 +105,30 @@ class Adam:
         self.v = np.zeros(n_params, dtype=dtype)
         self._scratch = np.empty(n_params, dtype=dtype)
 
-    def step(self, theta, grad):
-        """Move theta against grad, in place."""
-        b1, b2, s = self.beta_1, self.beta_2, self._scratch
+    def advance(self):
+        """Count the step; fold the bias correction into its size eta_t."""
+        b1, b2 = self.beta_1, self.beta_2
         self.t += 1
-        self.m *= b1
-        np.multiply(grad, 1 - b1, out=s)
-        self.m += s
-        self.v *= b2
-        np.multiply(grad, grad, out=s)
-        s *= 1 - b2
-        self.v += s
         # A Python float: a NumPy float64 scalar would make the float32
         # in-place products below compute in float64.
-        eta_t = self.learning_rate * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        np.sqrt(self.v, out=s)
+        self._eta_t = self.learning_rate * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+
+    def update(self, theta, grad, part):
+        """Move theta[part] against grad[part], in place."""
+        b1, b2 = self.beta_1, self.beta_2
+        theta, grad, m, v = theta[part], grad[part], self.m[part], self.v[part]
+        s = self._scratch[: theta.shape[0]]
+        m *= b1
+        np.multiply(grad, 1 - b1, out=s)
+        m += s
+        v *= b2
+        np.multiply(grad, grad, out=s)
+        s *= 1 - b2
+        v += s
+        np.sqrt(v, out=s)
         s += self.epsilon
-        np.divide(self.m, s, out=s)
-        s *= eta_t
+        np.divide(m, s, out=s)
+        s *= self._eta_t
         theta -= s
 
 
@@ -133,14 +167,15 @@ class AdamW(Adam):
         self.weight_decay = weight_decay
         self.n_weights = n_params if n_weights is None else n_weights
 
-    def step(self, theta, grad):
-        """Adam step, then decay the weights, in place."""
-        super().step(theta, grad)
-        if self.weight_decay:
-            theta[: self.n_weights] *= 1 - self.learning_rate * self.weight_decay
+    def update(self, theta, grad, part):
+        """Adam update of theta[part], then decay the weights in it, in place."""
+        super().update(theta, grad, part)
+        start, stop = part.start, min(part.stop, self.n_weights)
+        if self.weight_decay and start < stop:
+            theta[start:stop] *= 1 - self.learning_rate * self.weight_decay
 
 
-class RMSprop:
+class RMSprop(UpdateRule):
     """RMSprop (Tieleman & Hinton, 2012): steps scaled by a running RMS.
 
     v <- rho v + (1 - rho) grad^2;   theta <- theta - eta grad / (sqrt(v) + eps)
@@ -162,14 +197,15 @@ class RMSprop:
         self.v = np.zeros(n_params, dtype=dtype)
         self._scratch = np.empty(n_params, dtype=dtype)
 
-    def step(self, theta, grad):
-        """Move theta against grad, in place."""
-        s = self._scratch
-        self.v *= self.rho
+    def update(self, theta, grad, part):
+        """Move theta[part] against grad[part], in place."""
+        theta, grad, v = theta[part], grad[part], self.v[part]
+        s = self._scratch[: theta.shape[0]]
+        v *= self.rho
         np.multiply(grad, grad, out=s)
         s *= 1 - self.rho
-        self.v += s
-        np.sqrt(self.v, out=s)
+        v += s
+        np.sqrt(v, out=s)
         s += self.epsilon
         np.divide(grad, s, out=s)
         s *= self.learning_rate

@@ -16,8 +16,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
-from .._network import Buffers, draw_dropout_masks, loss_and_gradient
-from .clipping import clip_by_global_norm
+from .._network import Buffers, draw_dropout_masks
+from .batch_step import BatchStep
 
 
 @dataclass
@@ -210,7 +210,7 @@ def run_epochs(
     n = Y.shape[0]
     m = batch_size
     buffers = Buffers(network, params.layer_sizes, m, params.dtype, dropout=dropout)
-    grad = params.like()
+    step = BatchStep(params, network, buffers, optimizer, alpha, max_grad_norm)
     # Drawn only when dropout is on, so other fits keep MLP's random stream.
     dropout_rng = (
         np.random.default_rng(random_state.randint(2**31 - 1))
@@ -254,14 +254,9 @@ def run_epochs(
                         continue  # rows of weight 0 are absent rows
                     if dropout_rng is not None:
                         draw_dropout_masks(buffers, dropout, dropout_rng, Xb.shape[0])
-                    loss = loss_and_gradient(
-                        params, grad, network, Xb, Yb, sb, alpha, buffers
-                    )
+                    loss = step(Xb, Yb, sb, batch_weight)
                     if not np.isfinite(loss):
                         break
-                    if max_grad_norm is not None:
-                        clip_by_global_norm(grad.theta, max_grad_norm)
-                    optimizer.step(params.theta, grad.theta)
                     epoch_loss += loss * batch_weight
                     if interrupted:
                         raise KeyboardInterrupt
