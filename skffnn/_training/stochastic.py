@@ -224,7 +224,6 @@ def run_epochs(
     if history.early_stopping and history.best_theta is None:
         history.best_theta = params.theta.copy()
 
-    zero_weight_loss = _zero_weight_loss(network, Y, sample_weight)
     first_loss = None
 
     history.n_iter = 0
@@ -264,7 +263,9 @@ def run_epochs(
                 if not (np.isfinite(loss) and np.isfinite(params.theta).all()):
                     diverged = "became non-finite"
                 elif first_loss is not None and _diverging(
-                    epoch_loss, max(first_loss, zero_weight_loss)
+                    epoch_loss,
+                    first_loss,
+                    lambda: _zero_weight_loss(network, Y, sample_weight),
                 ):
                     diverged = f"grew to {epoch_loss:.3g} from {first_loss:.3g}"
                 else:
@@ -387,12 +388,14 @@ def _warn_diverged(epoch, what):
 _DIVERGENCE_FACTOR = 1e3
 
 
-def _diverging(loss, reference):
+def _diverging(loss, first_loss, zero_weight_loss):
     """Whether an epoch's mean training loss shows runaway growth, not noise.
 
-    ``reference`` is the larger of the first epoch's loss in this fit and
+    The reference is the larger of the first epoch's loss in this fit and
     the loss of the network with all weights zero (a constant output: log K
-    for softmax, half the mean squared target for squared error). A working
+    for softmax, half the mean squared target for squared error), which
+    ``zero_weight_loss()`` computes over the whole training set, and only
+    when the first test has not already settled the answer. A working
     optimizer brings the loss on the data it trains on below both; a noisy
     step may raise it a few times, but a thousandfold rise on the same data
     is the geometric growth of too large a step (sgd with learning_rate_init
@@ -404,6 +407,9 @@ def _diverging(loss, reference):
     one-epoch partial_fit call, is judged by finiteness alone: a stream's
     chunks may differ in scale.
     """
+    if not loss > _DIVERGENCE_FACTOR * first_loss:
+        return False
+    reference = max(first_loss, zero_weight_loss())
     return reference > 0 and loss > _DIVERGENCE_FACTOR * reference
 
 
