@@ -287,6 +287,29 @@ def test_predictions_do_not_depend_on_batching():
     np.testing.assert_allclose(proba, one_by_one, rtol=0, atol=1e-12)
 
 
+def test_predict_in_row_blocks_equals_whole_X(monkeypatch):
+    """predict propagates a dense X in blocks of PREDICT_BLOCK rows.
+
+    Blocks of 7 rows (the last one short) give the outputs of one block of
+    all 300 rows, for predict_proba, predict and transform alike.
+    """
+    from skffnn._network import propagation
+
+    X, y = make_classification(n_samples=300, random_state=0)
+    model = FFNNClassifier(hidden_layer_sizes=(30, 20), random_state=0).fit(X, y)
+    outputs = []
+    for block in (1000, 7):
+        monkeypatch.setattr(propagation, "PREDICT_BLOCK", block)
+        outputs.append(
+            (model.predict_proba(X), model.predict(X), model.transform(X, layer=1))
+        )
+    (proba, labels, hidden), (proba_7, labels_7, hidden_7) = outputs
+    np.testing.assert_allclose(proba_7, proba, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(labels_7, labels)
+    np.testing.assert_allclose(hidden_7, hidden, rtol=0, atol=1e-12)
+    assert hidden.shape == (300, 30)
+
+
 @pytest.mark.parametrize(
     "params",
     [
