@@ -343,3 +343,39 @@ def test_update_part_by_part_trains_like_one_part(params, monkeypatch):
         np.testing.assert_array_equal(a, b)
     # The penalty's share of the loss is summed part by part.
     np.testing.assert_allclose(one.loss_curve_, many.loss_curve_, rtol=1e-13)
+
+
+def test_lbfgs_runs_scipys_own_blas_on_one_thread(monkeypatch):
+    """L-BFGS-B's BLAS pool, when SciPy bundles its own, is limited to one
+    thread during the fit (it otherwise spins beside NumPy's GEMMs); NumPy's
+    pool keeps its threads, and everything is restored afterwards."""
+    from threadpoolctl import threadpool_info
+
+    from skffnn._training import blas_pools, lbfgs
+
+    scipy_only = blas_pools._scipy_only_blas()
+    if not scipy_only:
+        pytest.skip("SciPy shares NumPy's BLAS library here: one pool only")
+    scipy_paths = {lib.filepath for lib in scipy_only.lib_controllers}
+
+    def threads():
+        return {pool["filepath"]: pool["num_threads"] for pool in threadpool_info()}
+
+    before, seen = threads(), []
+    real = lbfgs.loss_and_gradient
+
+    def spy(*args):
+        seen.append(threads())
+        return real(*args)
+
+    monkeypatch.setattr(lbfgs, "loss_and_gradient", spy)
+    X, y = make_classification(n_samples=60, n_features=5, random_state=0)
+    with pytest.warns(ConvergenceWarning):
+        FFNNClassifier((4,), solver="lbfgs", max_iter=3).fit(X, y)
+    assert seen
+    for during in seen:
+        assert {during[path] for path in scipy_paths} == {1}
+        assert {p: n for p, n in during.items() if p not in scipy_paths} == {
+            p: n for p, n in before.items() if p not in scipy_paths
+        }
+    assert threads() == before

@@ -4,6 +4,7 @@ import numpy as np
 import scipy.optimize
 
 from .._network import Buffers, loss_and_gradient
+from .blas_pools import scipy_blas_single_threaded
 
 
 def run_lbfgs(
@@ -52,13 +53,14 @@ def run_lbfgs(
         iteration += 1
         print(f"Iteration {iteration}, loss = {intermediate_result.fun:.8f}")
 
-    result = scipy.optimize.minimize(
-        fun,
-        params.theta.astype(np.float64),
-        method="L-BFGS-B",
-        jac=True,
-        callback=report if verbose else None,
-        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
-    )
+    with scipy_blas_single_threaded():
+        result = scipy.optimize.minimize(
+            fun,
+            params.theta.astype(np.float64),
+            method="L-BFGS-B",
+            jac=True,
+            callback=report if verbose else None,
+            options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+        )
     params.theta[...] = result.x
     return result
