@@ -8,6 +8,7 @@ threadpoolctl, which scikit-learn requires).
 
 import os
 import platform
+import random
 import shlex
 import statistics
 import sys
@@ -176,14 +177,21 @@ def median(values):
     return statistics.median(values) if values else float("nan")
 
 
-def rotated(items, r):
-    """``items`` rotated by r places: round r's order when interleaving.
+def round_order(items, r):
+    """The order of round r when interleaving contenders.
 
-    Rotating the order each round keeps any contender from always running
-    right after the same other one (cache state, thread wake-up, heat).
+    Each contender should run after different others from round to round
+    (cache state, thread wake-up, another library's threads still spinning
+    from its last call), so that no neighbour's after-effect always lands on
+    the same contender. Rotating one fixed order does not do that: it keeps
+    every contender's predecessor, across round boundaries too. Round 0
+    keeps the given order; later rounds are shuffles seeded by r, the same
+    in every run.
     """
-    k = r % len(items)
-    return list(items[k:]) + list(items[:k])
+    order = list(items)
+    if r:
+        random.Random(r).shuffle(order)
+    return order
 
 
 def median_ratio(numerators, denominators):

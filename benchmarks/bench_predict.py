@@ -6,8 +6,8 @@ fitted for a few epochs on a subset of the synthetic MNIST-shaped data, then
 
 - on 1 row (float64, as a user would pass it): each call is timed on its
   own; calls come in blocks, and every block runs each (estimator, method)
-  pair in an order rotated from block to block;
-- on 10,000 rows: one call per pair and round, rotated the same way.
+  pair in an order shuffled from block to block;
+- on 10,000 rows: one call per pair and round, shuffled the same way.
 
 The ratio column is skffnn time / MLP time (below 1: skffnn is faster),
 taken within each block or round and then the median over them, so that a
@@ -30,7 +30,7 @@ from _common import (
     median_ratio,
     mnist_like,
     print_header,
-    rotated,
+    round_order,
     time_call,
 )
 from sklearn.exceptions import ConvergenceWarning
@@ -79,7 +79,7 @@ def time_blocks(fns, blocks, calls_per_block):
     for key in keys:  # untimed first call: lazy imports, first allocations
         fns[key]()
     for b in range(blocks):
-        for key in rotated(keys, b):
+        for key in round_order(keys, b):
             fn = fns[key]
             per_block[key].append(median(time_call(fn) for _ in range(calls_per_block)))
     return per_block

@@ -11,11 +11,12 @@ classification, diabetes for regression), each with a fixed train/test split
 - LogisticRegression(max_iter=1000), or Ridge for regression.
 
 Fit times are the median of ``--rounds`` rounds, every round fitting each
-model once in a rotated order. The score is accuracy, or R^2 for diabetes,
-whose target is standardized with the training mean and deviation so that
-the networks' default learning rate suits it (R^2 does not change under
-that transformation). "speedup" is MLP's fit time over FFNN's with the same
-solver (median of per-round ratios).
+model once in an order shuffled from round to round. The score is
+accuracy, or R^2 for diabetes, whose target is standardized with the
+training mean and deviation so that the networks' default learning rate
+suits it (R^2 does not change under that transformation). "speedup" is
+MLP's fit time over FFNN's with the same solver (median of per-round
+ratios).
 
 Usage::
 
@@ -34,7 +35,7 @@ from _common import (
     median,
     median_ratio,
     print_header,
-    rotated,
+    round_order,
     time_call,
 )
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, load_wine
@@ -96,7 +97,7 @@ def bench_dataset(name, task, rounds):
     found, anchors = models(task)
     times = {key: [] for key in found}
     for r in range(rounds):
-        for key in rotated(list(found), r):
+        for key in round_order(list(found), r):
             times[key].append(time_call(lambda m=found[key]: m.fit(X_train, y_train)))
     rows = []
     for key, model in found.items():

@@ -10,7 +10,7 @@ hidden layers (256, 128), relu and adam is trained one epoch at a time by
 - when PyTorch is installed, the equivalent PyTorch CPU loop in float32.
 
 All contenders run interleaved in one process: each round trains every one
-of them for one epoch, in an order rotated from round to round. The tables
+of them for one epoch, in an order shuffled from round to round. The tables
 give the median seconds per epoch, samples/s, the achieved GFLOP/s (matrix
 products only, see ``_common.epoch_flops``), that rate as a percentage of
 the GEMM peak measured on the same batch shapes in the same round, and the
@@ -44,7 +44,7 @@ from _common import (
     median_ratio,
     mnist_like,
     print_header,
-    rotated,
+    round_order,
     time_call,
 )
 from sklearn.exceptions import ConvergenceWarning
@@ -218,7 +218,7 @@ def run_rounds(runs, layer_sizes, batch_size, rounds):
         # runs taken under the same machine load.
         for dtype in dtypes:
             peaks[dtype].append(gemm_peak(layer_sizes, batch_size, dtype))
-        for run in rotated(runs, r):
+        for run in round_order(runs, r):
             times[run.name].append(time_call(run.epoch))
     return times, peaks
 
