@@ -8,7 +8,6 @@ threadpoolctl, which scikit-learn requires).
 
 import os
 import platform
-import random
 import shlex
 import statistics
 import sys
@@ -184,14 +183,14 @@ def round_order(items, r):
     (cache state, thread wake-up, another library's threads still spinning
     from its last call), so that no neighbour's after-effect always lands on
     the same contender. Rotating one fixed order does not do that: it keeps
-    every contender's predecessor, across round boundaries too. Round 0
-    keeps the given order; later rounds are shuffles seeded by r, the same
-    in every run.
+    every contender's predecessor. Here odd rounds run the order backwards,
+    so each contender follows its two neighbours in turn, and the start
+    rotates every two rounds; round 0 is the given order.
     """
     order = list(items)
-    if r:
-        random.Random(r).shuffle(order)
-    return order
+    k = (r // 2) % len(order)
+    order = order[k:] + order[:k]
+    return order[::-1] if r % 2 else order
 
 
 def median_ratio(numerators, denominators):

@@ -6,8 +6,8 @@ fitted for a few epochs on a subset of the synthetic MNIST-shaped data, then
 
 - on 1 row (float64, as a user would pass it): each call is timed on its
   own; calls come in blocks, and every block runs each (estimator, method)
-  pair in an order shuffled from block to block;
-- on 10,000 rows: one call per pair and round, shuffled the same way.
+  pair in an order changed from block to block;
+- on 10,000 rows: one call per pair and round, ordered the same way.
 
 The ratio column is skffnn time / MLP time (below 1: skffnn is faster),
 taken within each block or round and then the median over them, so that a

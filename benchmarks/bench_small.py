@@ -11,7 +11,7 @@ classification, diabetes for regression), each with a fixed train/test split
 - LogisticRegression(max_iter=1000), or Ridge for regression.
 
 Fit times are the median of ``--rounds`` rounds, every round fitting each
-model once in an order shuffled from round to round. The score is
+model once in an order changed from round to round. The score is
 accuracy, or R^2 for diabetes, whose target is standardized with the
 training mean and deviation so that the networks' default learning rate
 suits it (R^2 does not change under that transformation). "speedup" is

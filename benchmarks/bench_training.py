@@ -10,7 +10,7 @@ hidden layers (256, 128), relu and adam is trained one epoch at a time by
 - when PyTorch is installed, the equivalent PyTorch CPU loop in float32.
 
 All contenders run interleaved in one process: each round trains every one
-of them for one epoch, in an order shuffled from round to round. The tables
+of them for one epoch, in an order changed from round to round. The tables
 give the median seconds per epoch, samples/s, the achieved GFLOP/s (matrix
 products only, see ``_common.epoch_flops``), that rate as a percentage of
 the GEMM peak measured on the same batch shapes in the same round, and the

@@ -28,5 +28,4 @@ def test_round_order_changes_every_contenders_predecessor(n_items):
         predecessors = {
             sequence[i - 1] for i in range(1, len(sequence)) if sequence[i] == item
         }
-        assert len(predecessors) >= 2, (item, predecessors)
-    assert _common.round_order(items, 3) == _common.round_order(items, 3)
+        assert len(predecessors) >= min(2, n_items - 1), (item, predecessors)
