@@ -379,3 +379,30 @@ def test_lbfgs_runs_scipys_own_blas_on_one_thread(monkeypatch):
             p: n for p, n in before.items() if p not in scipy_paths
         }
     assert threads() == before
+
+
+@pytest.mark.parametrize("shuffle", [True, False])
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_float64_X_trained_in_float32_equals_X_cast_beforehand(shuffle, early_stopping):
+    """Rows of a float64 X are cast as batches are gathered (in blocks of
+    128 rows when shuffled; slices otherwise; through the early-stopping
+    row map): the model is the one trained on X cast whole beforehand."""
+    X, y = make_classification(n_samples=700, n_features=8, random_state=0)
+    kw = dict(
+        hidden_layer_sizes=(10,),
+        dtype="float32",
+        batch_size=300,
+        max_iter=3,
+        random_state=0,
+        shuffle=shuffle,
+        early_stopping=early_stopping,
+    )
+    with pytest.warns(ConvergenceWarning):
+        from64 = FFNNClassifier(**kw).fit(X, y)
+    with pytest.warns(ConvergenceWarning):
+        from32 = FFNNClassifier(**kw).fit(X.astype(np.float32), y)
+    for a, b in zip(
+        from64.coefs_ + from64.intercepts_, from32.coefs_ + from32.intercepts_
+    ):
+        np.testing.assert_array_equal(a, b)
+    assert from64.loss_curve_ == from32.loss_curve_
