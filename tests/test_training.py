@@ -345,6 +345,29 @@ def test_update_part_by_part_trains_like_one_part(params, monkeypatch):
     np.testing.assert_allclose(one.loss_curve_, many.loss_curve_, rtol=1e-13)
 
 
+def test_penalty_by_parts_equals_the_penalty_in_backward(monkeypatch):
+    """The batch step adds the L2 penalty part by part with the optimizer;
+    with gradient clipping, backward adds it whole (clipping needs the whole
+    gradient). A clipping threshold never reached must change nothing."""
+    from skffnn._training import batch_step
+
+    monkeypatch.setattr(batch_step, "PART_BYTES", 37 * 8)
+    X, y = make_classification(n_samples=120, n_features=6, random_state=0)
+    kw = dict(hidden_layer_sizes=(9, 7), alpha=0.5, max_iter=4, random_state=0)
+    with pytest.warns(ConvergenceWarning):
+        by_parts = FFNNClassifier(**kw).fit(X, y)
+    with pytest.warns(ConvergenceWarning):
+        in_backward = FFNNClassifier(**kw, max_grad_norm=1e30).fit(X, y)
+    for a, b in zip(
+        by_parts.coefs_ + by_parts.intercepts_,
+        in_backward.coefs_ + in_backward.intercepts_,
+    ):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_allclose(
+        by_parts.loss_curve_, in_backward.loss_curve_, rtol=1e-13
+    )
+
+
 def test_lbfgs_runs_scipys_own_blas_on_one_thread(monkeypatch):
     """L-BFGS-B's BLAS pool, when SciPy bundles its own, is limited to one
     thread during the fit (it otherwise spins beside NumPy's GEMMs); NumPy's
@@ -356,6 +379,8 @@ def test_lbfgs_runs_scipys_own_blas_on_one_thread(monkeypatch):
     scipy_only = blas_pools._scipy_only_blas()
     if not scipy_only:
         pytest.skip("SciPy shares NumPy's BLAS library here: one pool only")
+    if {lib.num_threads for lib in scipy_only.lib_controllers} == {1}:
+        pytest.skip("SciPy's BLAS already runs one thread here")
     scipy_paths = {lib.filepath for lib in scipy_only.lib_controllers}
 
     def threads():
@@ -406,3 +431,31 @@ def test_float64_X_trained_in_float32_equals_X_cast_beforehand(shuffle, early_st
     ):
         np.testing.assert_array_equal(a, b)
     assert from64.loss_curve_ == from32.loss_curve_
+
+
+def test_overlapping_lbfgs_fits_restore_scipys_blas_threads():
+    """Fits in several threads overlap: A enters, B enters, A leaves, B
+    leaves. SciPy's pool stays at one thread until the last one leaves,
+    then gets back the count found by the first (saving and restoring per
+    fit would leave it at one thread for good)."""
+    from skffnn._training import blas_pools
+
+    scipy_only = blas_pools._scipy_only_blas()
+    if not scipy_only:
+        pytest.skip("SciPy shares NumPy's BLAS library here: one pool only")
+    libs = scipy_only.lib_controllers
+    original = [lib.num_threads for lib in libs]
+    try:
+        for lib in libs:
+            lib.set_num_threads(2)
+        a, b = (blas_pools.scipy_blas_single_threaded() for _ in range(2))
+        a.__enter__()
+        b.__enter__()
+        assert [lib.num_threads for lib in libs] == [1] * len(libs)
+        a.__exit__(None, None, None)
+        assert [lib.num_threads for lib in libs] == [1] * len(libs)
+        b.__exit__(None, None, None)
+        assert [lib.num_threads for lib in libs] == [2] * len(libs)
+    finally:
+        for lib, n in zip(libs, original):
+            lib.set_num_threads(n)

@@ -4,48 +4,74 @@ The wheels of NumPy and SciPy each bundle an OpenBLAS with its own thread
 pool. L-BFGS-B runs SciPy's BLAS between the function evaluations, and
 OpenBLAS threads keep spinning for a while after each call: the next GEMM
 of the network, on NumPy's pool, then finds every core busy and runs up to
-ten times slower (digits, 15 iterations: 135 ms of which 4 first GEMMs took
-2-4 ms each instead of 0.3). L-BFGS-B's own vector operations gain nothing
-from threads, so SciPy's pool is limited to one thread while it runs.
+ten times slower (on digits the first GEMM of each evaluation took 2-4 ms
+instead of 0.3, and a whole lbfgs fit ~200 ms instead of ~60). L-BFGS-B's
+own vector operations gain nothing from threads, so SciPy's pool is
+limited to one thread while it runs.
 
 Where SciPy and NumPy share one BLAS library (conda, system packages),
 there is no second pool and nothing is limited.
 """
 
 import os
-from contextlib import nullcontext
+import threading
+from contextlib import contextmanager
 
 _SCIPY_ONLY = None
+# Fits running L-BFGS-B in several threads share SciPy's pool: the first
+# one in limits it, the last one out restores what the first one found.
+_LOCK = threading.Lock()
+_USERS = 0
+_SAVED = None
 
 
+@contextmanager
 def scipy_blas_single_threaded():
-    """A context limiting the BLAS libraries that only SciPy uses to 1 thread.
+    """Limit the BLAS libraries that only SciPy uses to one thread, meanwhile.
 
-    Returns a no-op context when SciPy has no BLAS of its own.
+    Does nothing when SciPy has no BLAS of its own.
     """
+    global _USERS, _SAVED
     controllers = _scipy_only_blas()
-    return controllers.limit(limits=1) if controllers else nullcontext()
+    if not controllers:
+        yield
+        return
+    with _LOCK:
+        if _USERS == 0:
+            _SAVED = [lib.num_threads for lib in controllers.lib_controllers]
+            for lib in controllers.lib_controllers:
+                lib.set_num_threads(1)
+        _USERS += 1
+    try:
+        yield
+    finally:
+        with _LOCK:
+            _USERS -= 1
+            if _USERS == 0:
+                for lib, n in zip(controllers.lib_controllers, _SAVED):
+                    lib.set_num_threads(n)
 
 
 def _scipy_only_blas():
     """threadpoolctl's controllers of the BLAS libraries bundled with SciPy.
 
     Found once per process: both libraries are loaded when skffnn is
-    imported. threadpoolctl is a dependency of scikit-learn.
+    imported. threadpoolctl is a dependency of scikit-learn. False when
+    there is none (SciPy uses NumPy's library, or another layout).
     """
     global _SCIPY_ONLY
     if _SCIPY_ONLY is None:
         import scipy
         from threadpoolctl import ThreadpoolController
 
-        package = os.path.dirname(os.path.abspath(scipy.__file__))
+        package = os.path.dirname(os.path.realpath(scipy.__file__))
         # Wheels put the bundled libraries in "scipy.libs" beside the package.
         homes = (package + os.sep, package + ".libs" + os.sep)
         controller = ThreadpoolController().select(user_api="blas")
         paths = [
             lib.filepath
             for lib in controller.lib_controllers
-            if os.path.abspath(lib.filepath).startswith(homes)
+            if os.path.realpath(lib.filepath).startswith(homes)
         ]
         _SCIPY_ONLY = controller.select(filepath=paths) if paths else False
     return _SCIPY_ONLY
