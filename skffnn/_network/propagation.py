@@ -5,7 +5,7 @@ For a batch of m samples (rows), layers l = 1 ... L:
     forward    z^(l) = a^(l-1) W^(l) + b^(l),    a^(l) = g(z^(l)),    a^(0) = X
     output     a^(L) = link(z^(L)),              delta^(L) = a^(L) - y  (canonical)
     backward   delta^(l-1) = (delta^(l) W^(l)^T) * g'(z^(l-1))
-    gradient   dW^(l) = a^(l-1)^T delta^(l),     db^(l) = 1^T delta^(l)  (row sum)
+    gradient   dW^(l) = a^(l-1)^T delta^(l),     db^(l) = 1^T delta^(l)  (sum over rows)
 
 The objective of a batch is its weighted mean loss plus the L2 penalty
 alpha/2 ||W||^2 divided by the same total weight sum(s) (m without
@@ -55,7 +55,9 @@ class Buffers:
         Largest batch the buffers hold.
     dtype : numpy dtype
     training : bool, default=True
-        Also keep z^(L) beside a^(L) (the loss reads it) and allocate delta.
+        Also keep z^(L) beside a^(L) (the loss reads it) and allocate
+        delta, the penalty's scratch ``penalty_grad`` and ``ones`` (for the
+        bias gradient).
     dropout : sequence of float, default=None
         Dropout rate of each layer l (index 0 and L unused). A layer with a
         positive rate gets ``mask[l]`` (the next layer reads a^(l) * mask)
@@ -76,7 +78,7 @@ class Buffers:
             n_weights = sum(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
             self.penalty_grad = np.empty(n_weights, dtype=dtype)
             # db = 1^T delta: a BLAS matrix-vector product, 2-3x faster than
-            # NumPy's column sums on batch-sized deltas.
+            # NumPy's sum over rows on batch-sized deltas.
             self.ones = np.ones(m, dtype=dtype)
         self.z, self.a, self.delta = [None], [None], [None]
         for l in range(1, L + 1):

@@ -56,11 +56,11 @@ class Batches:
     """Cut (X, Y, s) into batches of at most m rows, gathered into buffers.
 
     Rows of a dense X are gathered into one preallocated array in the dtype
-    of Y (the compute dtype), casting as they are copied, so a float64 X
-    trained in float32 is never copied whole. A contiguous slice of an X
-    already in that dtype is used as a view. ``x_rows`` maps the rows of
-    (Y, s) to rows of X, for training on a subset (early stopping) without
-    copying it out of X.
+    of Y (the compute dtype); rows in another dtype are gathered 128 at a
+    time and cast, so a float64 X trained in float32 is never copied
+    whole. A contiguous slice of an X already in that dtype is used as a
+    view. ``x_rows`` maps the rows of (Y, s) to rows of X, for training on
+    a subset (early stopping) without copying it out of X.
     """
 
     def __init__(self, X, Y, sample_weight, m, x_rows=None):
@@ -170,7 +170,8 @@ def run_epochs(
     Y : ndarray of shape (n, n_L)
         In the compute dtype (that of params).
     sample_weight : ndarray of shape (n,) or None
-    optimizer : SGD or Adam
+    optimizer : UpdateRule
+        SGD, Adam, AdamW or RMSprop (``advance`` and ``update`` by parts).
     schedule : learning-rate schedule (see ``schedules``)
     alpha : float
     batch_size : int
