@@ -59,6 +59,7 @@ PROFILED = [
 # left out: the functions they call are profiled themselves.
 CATEGORIES = [
     (r"loss_and_gradient\(|= step\(", None),
+    (r"\.ones\[", "bias add / bias gradient"),
     (r"matmul\(", "GEMM (matrix products)"),
     (r"\.update\(|\.advance\(", "optimizer step (adam)"),
     (r"batches\(|np\.take", "batch gathering"),
@@ -66,7 +67,7 @@ CATEGORIES = [
     (r"\.g\(|g_prime", "hidden activation g, g'"),
     (r"link\(", "output activation (softmax)"),
     (r"alpha|penalty|weights", "L2 penalty"),
-    (r"params\.b\[|\.sum\(axis=0|\.ones\[", "bias add / bias gradient"),
+    (r"params\.b\[|\.sum\(axis=0", "bias add / bias gradient"),
     (r"subtract\(|delta \*=", "output delta a - y, scaling"),
     (r"shuffle|perm", "shuffling"),
 ]
@@ -133,7 +134,7 @@ def category_rows(total, lines):
         name = category(source)
         if summed and name is not None:
             sums[name] = sums.get(name, 0.0) + seconds
-    sums["outside run_epochs (validation, X cast, labels)"] = total - sum(sums.values())
+    sums["outside run_epochs (validation, labels)"] = total - sum(sums.values())
     rows = sorted(sums.items(), key=lambda kv: -kv[1])
     return [[name, f"{1e3 * s:.1f}", f"{100 * s / total:.1f}"] for name, s in rows]
 
