@@ -41,7 +41,7 @@ from skffnn import FFNNClassifier
 HIDDEN = (256, 128)
 N_BIG = 10_000
 METHODS = ("predict", "predict_proba")
-# The target: 1-row latency at most a third of MLPClassifier's.
+# The target: 1-row latency at most a third of MLPClassifier's.
 LATENCY_TARGET = 1 / 3
 
 

@@ -59,7 +59,7 @@ SCALING_FACTORS = (0.25, 0.5, 1, 2)
 SCALING_WIDTHS = (64, 256, 1024)
 SCALING_BATCH = 256
 
-# Targets of the issue, checked on the default-settings skffnn rows:
+# The project's speed targets, checked on the default-settings skffnn rows:
 # (batch size, what, anchor or None for % of peak, threshold).
 TARGETS = [
     (256, "speedup vs MLP, X float64", "MLP, X float64", 3.0),
@@ -259,7 +259,7 @@ def speedup_rows(runs, times):
 
 
 def target_rows(results):
-    """The issue's targets checked on each default-dtype skffnn row."""
+    """The speed targets checked on each default-dtype skffnn row."""
     rows = []
     for batch_size, what, anchor, threshold in TARGETS:
         if batch_size not in results:
