@@ -118,18 +118,10 @@ class Adam(UpdateRule):
         b1, b2 = self.beta_1, self.beta_2
         theta, grad, m, v = theta[part], grad[part], self.m[part], self.v[part]
         s = self._scratch[: theta.shape[0]]
-        m *= b1
-        np.multiply(grad, 1 - b1, out=s)
-        m += s
-        v *= b2
+        _decay_towards(m, grad, b1, s)
         np.multiply(grad, grad, out=s)
-        s *= 1 - b2
-        v += s
-        np.sqrt(v, out=s)
-        s += self.epsilon
-        np.divide(m, s, out=s)
-        s *= self._eta_t
-        theta -= s
+        _decay_towards(v, s, b2, s)
+        _rms_scaled_step(theta, m, v, self.epsilon, self._eta_t, s)
 
 
 class AdamW(Adam):
@@ -201,15 +193,25 @@ class RMSprop(UpdateRule):
         """Move theta[part] against grad[part], in place."""
         theta, grad, v = theta[part], grad[part], self.v[part]
         s = self._scratch[: theta.shape[0]]
-        v *= self.rho
         np.multiply(grad, grad, out=s)
-        s *= 1 - self.rho
-        v += s
-        np.sqrt(v, out=s)
-        s += self.epsilon
-        np.divide(grad, s, out=s)
-        s *= self.learning_rate
-        theta -= s
+        _decay_towards(v, s, self.rho, s)
+        _rms_scaled_step(theta, grad, v, self.epsilon, self.learning_rate, s)
+
+
+def _decay_towards(average, x, decay, s):
+    """average <- decay average + (1 - decay) x, in place (s: scratch, may be x)."""
+    average *= decay
+    np.multiply(x, 1 - decay, out=s)
+    average += s
+
+
+def _rms_scaled_step(theta, direction, v, epsilon, eta, s):
+    """theta <- theta - eta direction / (sqrt(v) + epsilon), in place (s: scratch)."""
+    np.sqrt(v, out=s)
+    s += epsilon
+    np.divide(direction, s, out=s)
+    s *= eta
+    theta -= s
 
 
 class OptimizerState(NamedTuple):
