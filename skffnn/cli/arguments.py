@@ -74,13 +74,7 @@ def n_folds(text: str) -> int:
     k : int
         The number of folds.
     """
-    try:
-        k = int(text)
-    except ValueError:
-        k = 0
-    if k < 2:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer >= 2")
-    return k
+    return _integer(text, lambda k: k >= 2, "an integer >= 2")
 
 
 def n_jobs(text: str) -> int:
@@ -96,15 +90,7 @@ def n_jobs(text: str) -> int:
     n : int
         As joblib reads it: negative counts back from the number of cores.
     """
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n == 0:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a nonzero integer (-1 uses every core)"
-        )
-    return n
+    return _integer(text, lambda n: n != 0, "a nonzero integer (-1 uses every core)")
 
 
 def seed(text: str) -> int:
@@ -120,14 +106,19 @@ def seed(text: str) -> int:
     seed : int
         The seed.
     """
+    return _integer(
+        text, lambda value: 0 <= value < 2**32, "an integer from 0 to 2**32 - 1"
+    )
+
+
+def _integer(text, valid, expected):
+    """int(text) if it parses and ``valid`` accepts it, else argparse's error."""
     try:
         value = int(text)
     except ValueError:
-        value = -1
-    if not 0 <= value < 2**32:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not an integer from 0 to 2**32 - 1"
-        )
+        value = None
+    if value is None or not valid(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not {expected}")
     return value
 
 
