@@ -5,6 +5,7 @@ vector theta, hands it to a training loop and writes the fitted attributes
 back. It never computes a gradient itself.
 """
 
+import functools
 import math
 import warnings
 from abc import ABCMeta, abstractmethod
@@ -78,6 +79,18 @@ _LOSS_OF_OUTPUT = {
     "softmax": "log_loss",
     "exp": "poisson",
 }
+
+
+@functools.lru_cache(maxsize=64)
+def _build_network(activations, loss_name, huber_delta):
+    """The Network of these hidden-layer Activations and output loss.
+
+    A Network holds only functions, so one instance serves every fit and
+    prediction with the same settings; building it anew cost a few
+    microseconds of each one-row prediction. The key holds the Activation
+    objects, not their names, so a changed registry entry is seen.
+    """
+    return Network.build(activations, output_loss(loss_name, huber_delta))
 
 
 class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
@@ -279,9 +292,9 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
         return (0.0, *rates, 0.0) if any(rates) else None
 
     def _network(self, loss_name, n_hidden):
-        activations = [ACTIVATIONS[n] for n in self._hidden_activations(n_hidden)]
+        activations = tuple(ACTIVATIONS[n] for n in self._hidden_activations(n_hidden))
         huber_delta = getattr(self, "huber_delta", 1.0)  # regressor only
-        return Network.build(activations, output_loss(loss_name, huber_delta))
+        return _build_network(activations, loss_name, huber_delta)
 
     @_unchanged_on_error
     def _fit(self, X, y, sample_weight=None, incremental=False, validation_data=None):
@@ -660,7 +673,7 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
             loss = _LOSS_OF_OUTPUT[self.out_activation_]
             network = self._network(loss, len(self.coefs_) - 1)
             output = predict(params, network, X)
-        return _finite_output(output, X)
+            return _finite_output(output, X)
 
     def transform(self, X, layer=-1):
         """Activations of a hidden layer: the features the network learned.
@@ -698,7 +711,7 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
         network = self._network(_LOSS_OF_OUTPUT[self.out_activation_], n_hidden)
         with np.errstate(over="ignore", invalid="ignore"):
             output = predict(params, network, X, depth)
-        return _finite_output(output, X)
+            return _finite_output(output, X)
 
     def fit_transform(self, X, y, sample_weight=None, layer=-1):
         """Fit the network, then return the activations of a hidden layer.

@@ -1,6 +1,7 @@
 """Checks on what enters and leaves a fit: casts, ranges, outputs, rollback."""
 
 import functools
+import math
 
 import numpy as np
 import scipy.sparse as sp
@@ -80,7 +81,16 @@ def _cast_weights(sample_weight, dtype):
 
 
 def _finite_output(output, X):
-    """output of a forward pass over X, or a ValueError if it overflowed."""
+    """output of a forward pass over X, or a ValueError if it overflowed.
+
+    Call it under ``np.errstate(over="ignore", invalid="ignore")``, as the
+    forward pass itself: the sum below may overflow.
+    """
+    # NaN and inf carry into a sum, so a finite sum clears every entry in
+    # one reduction; otherwise look entry by entry (finite entries near the
+    # float64 limit can also sum to inf).
+    if math.isfinite(np.add.reduce(output, axis=None)):
+        return output
     if not np.isfinite(output).all():
         n_bad = int((~np.isfinite(output)).any(axis=1).sum())
         raise ValueError(

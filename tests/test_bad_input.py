@@ -409,6 +409,20 @@ def test_prediction_that_overflows_raises(X):
             model.predict(X * 1e30)
 
 
+def test_outputs_near_the_float64_limit_are_no_overflow(X):
+    """Finite outputs whose sum overflows are returned, not taken for overflow.
+
+    The output check first sums the outputs (one reduction clears them all);
+    1.5e308 + 1.5e308 is inf although both outputs are finite.
+    """
+    model = FFNNRegressor(**{**SMALL, "hidden_layer_sizes": ()}).fit(X, X[:, 0])
+    model.coefs_[0][...] = 0.5e308
+    model.intercepts_[0][...] = 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(model.predict(np.ones((2, 3))), [1.5e308] * 2)
+
+
 @pytest.mark.parametrize("method", ["predict", "transform"])
 def test_hidden_layer_overflow_raises(method, X):
     """An identity hidden layer carries 1e308 * 10 beyond float64."""
