@@ -7,7 +7,11 @@ hidden layers (256, 128), relu and adam is trained one epoch at a time by
   on float64 input (the same data MLP gets by default) and on float32 input;
 - scikit-learn's MLPClassifier (``partial_fit``) on float64 input (its
   default) and on float32 input (which it keeps in float32);
-- when PyTorch is installed, the equivalent PyTorch CPU loop in float32.
+- when PyTorch is installed, the equivalent PyTorch CPU loop in float32;
+- two plain float32 NumPy loops for reference (``_numpy_loop``): a minimal
+  Adam loop (no loss value, penalty or checks) and one that only gathers
+  the batches and runs their matrix products. The latter's "% of peak" is
+  the most any NumPy implementation can reach on this machine.
 
 All contenders run interleaved in one process: each round trains every one
 of them for one epoch, in an order changed from round to round. The tables
@@ -47,6 +51,7 @@ from _common import (
     round_order,
     time_call,
 )
+from _numpy_loop import NumpyLoopRun
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
@@ -68,6 +73,9 @@ TARGETS = [
     (1024, "% of f32 GEMM peak", None, 85.0),
     (32, "speedup vs MLP, X float64", "MLP, X float64", 2.0),
 ]
+# Printed under the % of peak targets: the reference loop that runs the GEMMs
+# and nothing else, i.e. the most a NumPy loop reaches.
+BOUND = "NumPy GEMMs + gathering only"
 
 
 # -- contenders -----------------------------------------------------------------
@@ -194,6 +202,9 @@ def make_runs(args, X64, X32, y, batch_size):
     runs += [mlp_run(X64, y, batch_size), mlp_run(X32, y, batch_size)]
     if args.torch:
         runs.append(TorchRun(X32, y, batch_size, args.threads))
+    if args.reference:
+        for gemm_only in (False, True):
+            runs.append(NumpyLoopRun(X32, y, HIDDEN, batch_size, gemm_only))
     return runs
 
 
@@ -241,10 +252,14 @@ def result_rows(runs, times, peaks, flops, n, X_test, y_test):
                 f"{n / s:,.0f}",
                 fmt(flops / s / 1e9),
                 fmt(percent_of_peak(flops, t, peaks[run.compute_dtype])),
-                f"{run.accuracy(X_test, y_test):.3f}",
+                _accuracy_text(run.accuracy(X_test, y_test)),
             ]
         )
     return rows
+
+
+def _accuracy_text(accuracy):
+    return "-" if accuracy is None else f"{accuracy:.3f}"
 
 
 def speedup_rows(runs, times):
@@ -281,6 +296,11 @@ def target_rows(results):
             wanted = f">= {threshold:g}" + (" %" if anchor is None else "x")
             rows.append(
                 [f"batch {batch_size}: {what}", run.name, shown, wanted, verdict]
+            )
+        if anchor is None and BOUND in times:
+            value = percent_of_peak(flops, times[BOUND], peaks[np.dtype(np.float32)])
+            rows.append(
+                [f"batch {batch_size}: {what}", BOUND, f"{value:.0f} %", "", "bound"]
             )
     return rows
 
@@ -404,6 +424,12 @@ def parse_args(argv=None):
         help="skffnn dtype settings, comma-separated from auto,float32,float64",
     )
     parser.add_argument("--no-torch", dest="torch", action="store_false")
+    parser.add_argument(
+        "--no-reference",
+        dest="reference",
+        action="store_false",
+        help="leave out the two plain NumPy reference loops",
+    )
     parser.add_argument(
         "--threads",
         type=int,

@@ -3,6 +3,7 @@
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -28,3 +29,50 @@ def test_round_order_changes_every_contenders_predecessor(n_items):
             order[order.index(item) - 1] for order in rounds if order[0] != item
         }
         assert len(predecessors) >= 2, (item, predecessors)
+
+
+def test_numpy_reference_loop_computes_skffnn_gradient_and_adam_step():
+    """The reference loop is fast only by leaving work out, never by error.
+
+    One step of the minimal Adam loop computes skffnn's gradient (without
+    penalty) for the same weights and batch, and moves every weight by the
+    first Adam step, -0.001 sign(gradient).
+    """
+    from skffnn._network import (
+        ACTIVATIONS,
+        Buffers,
+        Network,
+        Parameters,
+        loss_and_gradient,
+        output_loss,
+    )
+
+    _numpy_loop = pytest.importorskip("_numpy_loop")
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(40, 7)), rng.randint(10, size=40)
+    loop = _numpy_loop.NumpyLoopRun(X, y, (8, 6), batch_size=16)
+    loop.Xb[...], loop.Yb[...] = loop.X[:16], loop.Y[:16]
+    sizes = [7, 8, 6, 10]
+    params = Parameters(sizes, np.float32)
+    for l in range(1, 4):
+        params.W[l][...], params.b[l][...] = loop.W[l], loop.b[l]
+    before = params.theta.copy()
+    network = Network.build([ACTIVATIONS["relu"]] * 2, output_loss("log_loss"))
+    grad = params.like()
+    buffers = Buffers(network, sizes, 16, np.float32)
+    loss_and_gradient(params, grad, network, loop.Xb, loop.Yb, None, 0.0, buffers)
+
+    loop.step()
+    for l in range(1, 4):
+        np.testing.assert_allclose(loop.dW[l], grad.W[l], rtol=1e-4, atol=1e-7)
+        np.testing.assert_allclose(loop.db[l], grad.b[l], rtol=1e-4, atol=1e-7)
+    after = Parameters(sizes, np.float32)
+    for l in range(1, 4):
+        after.W[l][...], after.b[l][...] = loop.W[l], loop.b[l]
+    moved = np.abs(grad.theta) > 1e-5  # Adam's eps matters below that
+    np.testing.assert_allclose(
+        (after.theta - before)[moved], -1e-3 * np.sign(grad.theta[moved]), rtol=1e-3
+    )
+    assert (
+        _numpy_loop.NumpyLoopRun(X, y, (8,), 16, gemm_only=True).accuracy(X, y) is None
+    )

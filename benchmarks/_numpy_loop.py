@@ -1,0 +1,152 @@
+"""Reference rows for bench_training: what plain NumPy reaches on this machine.
+
+Two loops over the same batches as the contenders, in float32, with the
+same BLAS and the same buffers-once discipline as skffnn:
+
+- ``minimal adam``: the shortest correct training loop, written as a user
+  would from the lecture equations (relu, softmax + cross-entropy, Adam)
+  and nothing else: no loss value, no L2 penalty, no input checks, no
+  sample weights. skffnn's default epoch does all of these on top.
+- ``GEMMs + gathering only``: each batch is gathered and the batch's
+  matrix products are run, with no activation, loss or update in between.
+  No NumPy implementation of this network can take less time, so its
+  "% of peak" bounds what any NumPy training loop can reach here.
+"""
+
+import numpy as np
+
+N_CLASSES = 10
+
+
+class NumpyLoopRun:
+    """A plain float32 NumPy loop, timed like the estimators (one epoch a call).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, n_0)
+        Training data, cast to float32 once here (not timed).
+    y : ndarray of shape (n,)
+        Integer labels in 0 ... N_CLASSES - 1.
+    hidden : tuple of int
+    batch_size : int
+    gemm_only : bool, default=False
+        Run only the gathering and the matrix products.
+    seed : int, default=0
+    """
+
+    compute_dtype = np.dtype(np.float32)
+
+    def __init__(self, X, y, hidden, batch_size, gemm_only=False, seed=0):
+        self.name = (
+            "NumPy GEMMs + gathering only" if gemm_only else "NumPy minimal adam"
+        )
+        self.gemm_only = gemm_only
+        self.X = np.asarray(X, dtype=np.float32)
+        self.Y = np.eye(N_CLASSES, dtype=np.float32)[y]
+        self.rng = np.random.default_rng(seed)
+        sizes = [self.X.shape[1], *hidden, N_CLASSES]
+        self.L = len(sizes) - 1
+        self.W, self.b = [None], [None]
+        for n_in, n_out in zip(sizes, sizes[1:]):
+            bound = np.sqrt(6 / (n_in + n_out))  # Glorot uniform, as sklearn
+            W = self.rng.uniform(-bound, bound, (n_in, n_out))
+            self.W.append(W.astype(np.float32))
+            self.b.append(np.zeros(n_out, dtype=np.float32))
+        self.dW = [None] + [np.empty_like(W) for W in self.W[1:]]
+        self.db = [None] + [np.empty_like(b) for b in self.b[1:]]
+        m = batch_size
+        self.batch_size = m
+        self.Xb = np.empty((m, sizes[0]), dtype=np.float32)
+        self.Yb = np.empty((m, N_CLASSES), dtype=np.float32)
+        self.a = [None] + [np.empty((m, k), dtype=np.float32) for k in sizes[1:]]
+        self.delta = [None] + [np.empty((m, k), dtype=np.float32) for k in sizes[1:]]
+        self.ones = np.ones(m, dtype=np.float32)
+        self.adam = [AdamState(p) for p in self.W[1:] + self.b[1:]]
+
+    def warm_up(self):
+        self.epoch()
+
+    def epoch(self):
+        """One pass over the shuffled rows, full batches only."""
+        order = self.rng.permutation(self.X.shape[0])
+        m = self.batch_size
+        for start in range(0, len(order) - m + 1, m):
+            rows = order[start : start + m]
+            np.take(self.X, rows, axis=0, out=self.Xb, mode="clip")
+            np.take(self.Y, rows, axis=0, out=self.Yb, mode="clip")
+            self.step()
+
+    def step(self):
+        """Forward, backward and (unless gemm_only) the Adam update of one batch."""
+        W, a, delta, full = self.W, self.a, self.delta, not self.gemm_only
+        L, m = self.L, self.batch_size
+        a_prev = self.Xb
+        for l in range(1, L + 1):  # z = a W + b; a = g(z), in place
+            np.matmul(a_prev, W[l], out=a[l])
+            if full:
+                a[l] += self.b[l]
+                if l < L:
+                    np.maximum(a[l], 0, out=a[l])
+            a_prev = a[l]
+        if full:
+            softmax(a[L])
+            np.subtract(a[L], self.Yb, out=delta[L])
+            delta[L] *= 1.0 / m
+        for l in range(L, 0, -1):
+            a_prev = self.Xb if l == 1 else a[l - 1]
+            np.matmul(a_prev.T, delta[l], out=self.dW[l])
+            if full:
+                np.matmul(self.ones, delta[l], out=self.db[l])
+            if l > 1:
+                np.matmul(delta[l], W[l].T, out=delta[l - 1])
+                if full:
+                    delta[l - 1] *= a[l - 1] > 0  # relu'
+        if full:
+            grads = self.dW[1:] + self.db[1:]
+            for state, g in zip(self.adam, grads):
+                state.update(g)
+
+    def accuracy(self, X, y):
+        """Held-out accuracy, or None for the loop that does not train."""
+        if self.gemm_only:
+            return None
+        a = np.asarray(X, dtype=np.float32)
+        for l in range(1, self.L + 1):
+            a = a @ self.W[l] + self.b[l]
+            if l < self.L:
+                a = np.maximum(a, 0)
+        return float((a.argmax(axis=1) == y).mean())
+
+
+def softmax(z):
+    """Row-wise softmax of z, in place."""
+    z -= z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+
+
+class AdamState:
+    """Textbook Adam (lr 1e-3, betas 0.9 / 0.999, eps 1e-8) on one array."""
+
+    def __init__(self, param):
+        self.param = param
+        self.m, self.v = np.zeros_like(param), np.zeros_like(param)
+        self.s = np.empty_like(param)
+        self.t = 0
+
+    def update(self, g):
+        self.t += 1
+        eta = 1e-3 * np.sqrt(1 - 0.999**self.t) / (1 - 0.9**self.t)
+        m, v, s = self.m, self.v, self.s
+        m *= 0.9
+        np.multiply(g, 0.1, out=s)
+        m += s
+        v *= 0.999
+        np.multiply(g, g, out=s)
+        s *= 0.001
+        v += s
+        np.sqrt(v, out=s)
+        s += 1e-8
+        np.divide(m, s, out=s)
+        s *= float(eta)
+        self.param -= s
