@@ -750,7 +750,7 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
             and hasattr(self, "coefs_")
             and not hasattr(self, "feature_names_in_")
             and X.shape[1] == self.n_features_in_
-            and np.isfinite(X.sum())
+            and math.isfinite(np.add.reduce(X, axis=None))
         ):
             return X.astype(np.float64, copy=False)
         check_is_fitted(self)
