@@ -59,7 +59,12 @@ class NumpyLoopRun:
         self.Xb = np.empty((m, sizes[0]), dtype=np.float32)
         self.Yb = np.empty((m, N_CLASSES), dtype=np.float32)
         self.a = [None] + [np.empty((m, k), dtype=np.float32) for k in sizes[1:]]
-        self.delta = [None] + [np.empty((m, k), dtype=np.float32) for k in sizes[1:]]
+        # Small finite deltas: the GEMMs-only loop never computes them, and
+        # garbage (NaN, huge or subnormal values) could change GEMM speed.
+        self.delta = [None] + [
+            (1e-3 * self.rng.standard_normal((m, k))).astype(np.float32)
+            for k in sizes[1:]
+        ]
         self.ones = np.ones(m, dtype=np.float32)
         self.adam = [AdamState(p) for p in self.W[1:] + self.b[1:]]
 
