@@ -41,6 +41,7 @@ from ._checks import (
     _cast_weights,
     _check_finite,
     _finite_output,
+    _surely_finite,
     _unchanged_on_error,
 )
 from ._network import (
@@ -750,7 +751,7 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
             and hasattr(self, "coefs_")
             and not hasattr(self, "feature_names_in_")
             and X.shape[1] == self.n_features_in_
-            and math.isfinite(np.add.reduce(X, axis=None))
+            and _surely_finite(X)
         ):
             return X.astype(np.float64, copy=False)
         check_is_fitted(self)

@@ -78,6 +78,22 @@ def _surely_within(X, largest):
     return sum_of_squares < largest * largest
 
 
+# Below this many entries a plain sum beats the dot product's set-up.
+_DOT_MIN_SIZE = 1 << 16
+
+
+def _surely_finite(X):
+    """True if the float ndarray X is certainly finite; False: look closer.
+
+    NaN and infinity carry into a sum; large X takes the multi-threaded dot
+    product of :func:`_surely_within` (10,000 x 784: ~1.7 against ~7 ms),
+    small X one reduction. Call it under ``np.errstate(over="ignore")``.
+    """
+    if X.size >= _DOT_MIN_SIZE:
+        return _surely_within(X, math.inf)
+    return math.isfinite(np.add.reduce(X, axis=None))
+
+
 def _too_large(name, dtype):
     return ValueError(
         f"{name} holds values too large for the compute dtype {dtype} "

@@ -126,7 +126,11 @@ METHODS = [
 
 @pytest.mark.parametrize("Estimator, method", METHODS)
 @pytest.mark.parametrize("case", PREDICT_BAD_X)
-def test_predict_rejects_bad_X(Estimator, method, case, X):
+@pytest.mark.parametrize("dot_min_size", [1, 1 << 16], ids=["dot", "sum"])
+def test_predict_rejects_bad_X(Estimator, method, case, X, dot_min_size, monkeypatch):
+    """Both finiteness checks of predict's fast path (dot product for large
+    X, one sum for small X) leave bad X to scikit-learn's messages."""
+    monkeypatch.setattr("skffnn._checks._DOT_MIN_SIZE", dot_min_size)
     model = fitted(Estimator, X)
     make_bad, error, match = PREDICT_BAD_X[case]
     X_bad, y_bad = make_bad(X, target(Estimator))
