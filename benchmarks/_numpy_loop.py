@@ -72,20 +72,22 @@ class NumpyLoopRun:
         self.epoch()
 
     def epoch(self):
-        """One pass over the shuffled rows, full batches only."""
+        """One pass over the shuffled rows; the last batch may be short."""
         order = self.rng.permutation(self.X.shape[0])
-        m = self.batch_size
-        for start in range(0, len(order) - m + 1, m):
-            rows = order[start : start + m]
-            np.take(self.X, rows, axis=0, out=self.Xb, mode="clip")
-            np.take(self.Y, rows, axis=0, out=self.Yb, mode="clip")
-            self.step()
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            m = len(rows)
+            np.take(self.X, rows, axis=0, out=self.Xb[:m], mode="clip")
+            np.take(self.Y, rows, axis=0, out=self.Yb[:m], mode="clip")
+            self.step(m)
 
-    def step(self):
-        """Forward, backward and (unless gemm_only) the Adam update of one batch."""
-        W, a, delta, full = self.W, self.a, self.delta, not self.gemm_only
-        L, m = self.L, self.batch_size
-        a_prev = self.Xb
+    def step(self, m):
+        """Forward, backward and (unless gemm_only) Adam on the first m batch rows."""
+        W, full, L = self.W, not self.gemm_only, self.L
+        X, Y = self.Xb[:m], self.Yb[:m]
+        a = [None] + [a_l[:m] for a_l in self.a[1:]]
+        delta = [None] + [d_l[:m] for d_l in self.delta[1:]]
+        a_prev = X
         for l in range(1, L + 1):  # z = a W + b; a = g(z), in place
             np.matmul(a_prev, W[l], out=a[l])
             if full:
@@ -95,13 +97,13 @@ class NumpyLoopRun:
             a_prev = a[l]
         if full:
             softmax(a[L])
-            np.subtract(a[L], self.Yb, out=delta[L])
+            np.subtract(a[L], Y, out=delta[L])
             delta[L] *= 1.0 / m
         for l in range(L, 0, -1):
-            a_prev = self.Xb if l == 1 else a[l - 1]
+            a_prev = X if l == 1 else a[l - 1]
             np.matmul(a_prev.T, delta[l], out=self.dW[l])
             if full:
-                np.matmul(self.ones, delta[l], out=self.db[l])
+                np.matmul(self.ones[:m], delta[l], out=self.db[l])
             if l > 1:
                 np.matmul(delta[l], W[l].T, out=delta[l - 1])
                 if full:

@@ -34,10 +34,12 @@ def test_round_order_changes_every_contenders_predecessor(n_items):
 def test_numpy_reference_loop_computes_skffnn_gradient_and_adam_step():
     """The reference loop is fast only by leaving work out, never by error.
 
-    One step of the minimal Adam loop computes skffnn's gradient (without
-    penalty) for the same weights and batch, and moves every weight by the
-    first Adam step, -0.001 sign(gradient).
+    One step of the minimal Adam loop, on a short batch (its last batch of
+    an epoch), computes skffnn's gradient (without penalty) for the same
+    weights and rows, and moves every parameter by Adam's first step.
     """
+    import _numpy_loop
+
     from skffnn._network import (
         ACTIVATIONS,
         Buffers,
@@ -47,11 +49,11 @@ def test_numpy_reference_loop_computes_skffnn_gradient_and_adam_step():
         output_loss,
     )
 
-    _numpy_loop = pytest.importorskip("_numpy_loop")
     rng = np.random.RandomState(0)
     X, y = rng.normal(size=(40, 7)), rng.randint(10, size=40)
     loop = _numpy_loop.NumpyLoopRun(X, y, (8, 6), batch_size=16)
-    loop.Xb[...], loop.Yb[...] = loop.X[:16], loop.Y[:16]
+    m = 11
+    loop.Xb[:m], loop.Yb[:m] = loop.X[:m], loop.Y[:m]
     sizes = [7, 8, 6, 10]
     params = Parameters(sizes, np.float32)
     for l in range(1, 4):
@@ -59,20 +61,31 @@ def test_numpy_reference_loop_computes_skffnn_gradient_and_adam_step():
     before = params.theta.copy()
     network = Network.build([ACTIVATIONS["relu"]] * 2, output_loss("log_loss"))
     grad = params.like()
-    buffers = Buffers(network, sizes, 16, np.float32)
-    loss_and_gradient(params, grad, network, loop.Xb, loop.Yb, None, 0.0, buffers)
+    buffers = Buffers(network, sizes, m, np.float32)
+    Xb, Yb = loop.Xb[:m], loop.Yb[:m]
+    loss_and_gradient(params, grad, network, Xb, Yb, None, 0.0, buffers)
 
-    loop.step()
+    loop.step(m)
+    after = Parameters(sizes, np.float32)
     for l in range(1, 4):
         np.testing.assert_allclose(loop.dW[l], grad.W[l], rtol=1e-4, atol=1e-7)
         np.testing.assert_allclose(loop.db[l], grad.b[l], rtol=1e-4, atol=1e-7)
-    after = Parameters(sizes, np.float32)
-    for l in range(1, 4):
         after.W[l][...], after.b[l][...] = loop.W[l], loop.b[l]
-    moved = np.abs(grad.theta) > 1e-5  # Adam's eps matters below that
-    np.testing.assert_allclose(
-        (after.theta - before)[moved], -1e-3 * np.sign(grad.theta[moved]), rtol=1e-3
-    )
-    assert (
-        _numpy_loop.NumpyLoopRun(X, y, (8,), 16, gemm_only=True).accuracy(X, y) is None
-    )
+    # Adam's first step, exactly: m = 0.1 g, v = 0.001 g^2, bias-corrected.
+    g = grad.theta.astype(np.float64)
+    step = -1e-3 * g / (np.abs(g) + 1e-8 / np.sqrt(1e-3))
+    np.testing.assert_allclose(after.theta - before, step, rtol=1e-3, atol=1e-7)
+
+
+def test_numpy_gemm_loop_processes_every_row_and_does_not_train():
+    """The GEMMs-only bound covers all n rows (short last batch included)."""
+    import _numpy_loop
+
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(40, 7)), rng.randint(10, size=40)
+    loop = _numpy_loop.NumpyLoopRun(X, y, (8,), batch_size=16, gemm_only=True)
+    seen = []
+    loop.step = seen.append  # records each batch's row count
+    loop.epoch()
+    assert seen == [16, 16, 8]
+    assert loop.accuracy(X, y) is None
