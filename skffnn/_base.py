@@ -294,7 +294,9 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
 
     def _network(self, loss_name, n_hidden):
         activations = tuple(ACTIVATIONS[n] for n in self._hidden_activations(n_hidden))
-        huber_delta = getattr(self, "huber_delta", 1.0)  # regressor only
+        # Only the Huber loss reads huber_delta (a regressor parameter); as a
+        # float it keys the cache whatever type set_params gave it.
+        huber_delta = float(self.huber_delta) if loss_name == "huber" else None
         return _build_network(activations, loss_name, huber_delta)
 
     @_unchanged_on_error
@@ -747,6 +749,7 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
             type(X) is np.ndarray
             and X.ndim == 2
             and X.dtype.kind == "f"
+            and X.dtype.itemsize <= 8  # long double may hold what float64 cannot
             and X.shape[0] > 0
             and hasattr(self, "coefs_")
             and not hasattr(self, "feature_names_in_")

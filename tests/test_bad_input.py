@@ -440,6 +440,42 @@ def test_finiteness_check_by_dot_product_defers_to_exact_checks(
             _check_finite(X_big, dtype, "X", "FFNNRegressor")
 
 
+@pytest.mark.parametrize("layout", ["C", "F", "strided"])
+def test_ordinary_contiguous_X_is_cleared_by_the_dot_product(X, layout):
+    """The fast path is taken where it can be: contiguous X, in range."""
+    from skffnn._checks import _surely_within
+
+    contiguous = layout != "strided"
+    for dtype, largest in [
+        (np.float64, np.finfo(np.float32).max),
+        (np.float32, np.inf),
+    ]:
+        X_big = np.vstack([X] * 4).astype(dtype)
+        if layout == "F":
+            X_big = np.asfortranarray(X_big)
+        elif layout == "strided":
+            X_big = np.repeat(X_big, 2, axis=1)[:, ::2]
+        assert _surely_within(X_big, float(largest)) is contiguous
+
+
+def test_long_double_X_beyond_float64_gets_the_infinity_message(X):
+    """Predict's fast path skips long double: 1e400 + -1e400 sums to 0 there,
+    but as float64 both are infinite."""
+    model = FFNNRegressor(**SMALL).fit(X, X[:, 0])
+    X_wide = X[:2].astype(np.longdouble)
+    X_wide[0, 0], X_wide[0, 1] = np.longdouble("1e400"), -np.longdouble("1e400")
+    with pytest.raises(ValueError, match="Input X contains infinity"):
+        model.predict(X_wide)
+
+
+def test_any_huber_delta_type_keys_the_network_cache(X):
+    """set_params after fit may give huber_delta as a 0-d array: still predicts."""
+    model = FFNNRegressor(**SMALL, loss="huber").fit(X, X[:, 0])
+    expected = model.predict(X)
+    model.set_params(huber_delta=np.array(2.0))
+    np.testing.assert_array_equal(model.predict(X), expected)
+
+
 def test_prediction_that_overflows_raises(X):
     """exp(z) beyond float64 on inputs far outside the training range."""
     model = FFNNRegressor(**SMALL, loss="poisson").fit(X, np.arange(30) % 4)
