@@ -128,12 +128,11 @@ def _finite_output(output, X):
     """output of a forward pass over X, or a ValueError if it overflowed.
 
     Call it under ``np.errstate(over="ignore", invalid="ignore")``, as the
-    forward pass itself: the sum below may overflow.
+    forward pass itself. Most outputs are cleared at once by
+    :func:`_surely_finite`; only when it cannot decide (finite entries near
+    the float64 limit can also sum to inf) are entries looked at one by one.
     """
-    # NaN and inf carry into a sum, so a finite sum clears every entry in
-    # one reduction; otherwise look entry by entry (finite entries near the
-    # float64 limit can also sum to inf).
-    if math.isfinite(np.add.reduce(output, axis=None)):
+    if _surely_finite(output):
         return output
     if not np.isfinite(output).all():
         n_bad = int((~np.isfinite(output)).any(axis=1).sum())
