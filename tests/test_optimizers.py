@@ -140,3 +140,29 @@ def test_clipping_bounds_the_norm_and_keeps_the_direction():
     small = np.array([0.3, 0.4], dtype=np.float32)
     clip_by_global_norm(small, 1.0)
     np.testing.assert_array_equal(small, np.array([0.3, 0.4], dtype=np.float32))
+
+
+SCALAR_RULES = {
+    "sgd": lambda f: SGD(30, np.float32, f(0.1), momentum=f(0.9)),
+    "adam": lambda f: Adam(30, np.float32, f(0.01), f(0.9), f(0.999), f(1e-8)),
+    "rmsprop": lambda f: RMSprop(30, np.float32, f(0.01), f(0.9), f(1e-8)),
+}
+
+
+@pytest.mark.parametrize("name", SCALAR_RULES)
+def test_numpy_scalar_hyperparameters_step_in_the_state_dtype(name):
+    """np.float64 hyperparameters give the Python-float result in float32.
+
+    A NumPy float64 scalar in a float32 in-place product would compute it in
+    float64 and round differently.
+    """
+    rng = np.random.default_rng(0)
+    theta0 = rng.normal(size=30).astype(np.float32)
+    grads = [rng.normal(size=30).astype(np.float32) for _ in range(5)]
+    results = []
+    for scalar in (float, np.float64):
+        rule, theta = SCALAR_RULES[name](scalar), theta0.copy()
+        for grad in grads:
+            rule.step(theta, grad)
+        results.append(theta)
+    np.testing.assert_array_equal(results[1], results[0])

@@ -66,13 +66,16 @@ class SGD(UpdateRule):
     def update(self, theta, grad, part):
         """Move theta[part] against grad[part], in place."""
         theta, grad, v = theta[part], grad[part], self.velocity[part]
+        # Python floats: a NumPy float64 scalar would make float32 products
+        # compute in float64.
+        eta, mu = float(self.learning_rate), float(self.momentum)
         s = self._scratch[: theta.shape[0]]
-        np.multiply(grad, self.learning_rate, out=s)
-        v *= self.momentum
+        np.multiply(grad, eta, out=s)
+        v *= mu
         v -= s
         if self.nesterov:
             theta -= s
-            np.multiply(v, self.momentum, out=s)
+            np.multiply(v, mu, out=s)
             theta += s
         else:
             theta += v
@@ -107,21 +110,23 @@ class Adam(UpdateRule):
 
     def advance(self):
         """Count the step; fold the bias correction into its size eta_t."""
-        b1, b2 = self.beta_1, self.beta_2
+        b1, b2 = float(self.beta_1), float(self.beta_2)
         self.t += 1
         # A Python float: a NumPy float64 scalar would make the float32
         # in-place products below compute in float64.
-        self._eta_t = self.learning_rate * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        self._eta_t = (
+            float(self.learning_rate) * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        )
 
     def update(self, theta, grad, part):
         """Move theta[part] against grad[part], in place."""
-        b1, b2 = self.beta_1, self.beta_2
+        b1, b2, eps = float(self.beta_1), float(self.beta_2), float(self.epsilon)
         theta, grad, m, v = theta[part], grad[part], self.m[part], self.v[part]
         s = self._scratch[: theta.shape[0]]
         _decay_towards(m, grad, b1, s)
         np.multiply(grad, grad, out=s)
         _decay_towards(v, s, b2, s)
-        _rms_scaled_step(theta, m, v, self.epsilon, self._eta_t, s)
+        _rms_scaled_step(theta, m, v, eps, self._eta_t, s)
 
 
 class AdamW(Adam):
@@ -192,10 +197,12 @@ class RMSprop(UpdateRule):
     def update(self, theta, grad, part):
         """Move theta[part] against grad[part], in place."""
         theta, grad, v = theta[part], grad[part], self.v[part]
+        rho, eps = float(self.rho), float(self.epsilon)
+        eta = float(self.learning_rate)
         s = self._scratch[: theta.shape[0]]
         np.multiply(grad, grad, out=s)
-        _decay_towards(v, s, self.rho, s)
-        _rms_scaled_step(theta, grad, v, self.epsilon, self.learning_rate, s)
+        _decay_towards(v, s, rho, s)
+        _rms_scaled_step(theta, grad, v, eps, eta, s)
 
 
 def _decay_towards(average, x, decay, s):
