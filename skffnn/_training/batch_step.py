@@ -12,12 +12,14 @@ in a core's L2 cache together, so pass after pass would fetch them again
 from L3. Run part by part, on parts small enough for all of them to stay
 in L2, each vector is fetched once per step: 12-18 % less time for the
 same arithmetic (0.90 -> 0.77 ms per step at 235k float32 parameters,
-measured between the batches of a training loop).
+measured between the batches of a training loop). With Numba installed,
+the penalty and the update are one compiled loop each (``kernels``).
 """
 
 import numpy as np
 
 from .._network import add_penalty, loss_and_gradient
+from . import kernels
 from .clipping import clip_by_global_norm
 
 # Bytes of each vector per part: with theta, grad, two state vectors and
@@ -84,6 +86,19 @@ class BatchStep:
         penalty = 0.0
         for part in self.parts:
             if by_part:
-                penalty += add_penalty(params, grad, alpha, s_sum, buffers, part)
+                penalty += self._add_penalty(alpha, s_sum, part)
             self.optimizer.update(params.theta, grad.theta, part)
         return loss + penalty / s_sum
+
+    def _add_penalty(self, alpha, s_sum, part):
+        """``add_penalty`` on one part, as one compiled loop when Numba is here."""
+        params, grad = self.params, self.grad
+        fused = kernels.for_size(params.theta.shape[0])
+        if fused is None:
+            return add_penalty(params, grad, alpha, s_sum, self.buffers, part)
+        weights = slice(part.start, min(part.stop, params.n_weights))
+        if weights.start >= weights.stop:
+            return 0.0
+        w = params.theta[weights]
+        fused.scaled_add(grad.theta[weights], w, params.theta.dtype.type(alpha / s_sum))
+        return 0.5 * alpha * float(w @ w)  # as add_penalty computes it

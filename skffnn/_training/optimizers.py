@@ -11,12 +11,18 @@ by part gives exactly the whole-vector result; the training loop does so
 to keep each part's vectors in the CPU cache across the dozen passes (see
 ``batch_step``). A part's scratch is the start of the scratch vector, the
 same memory for every part.
+
+When Numba is installed, ``update`` runs the same arithmetic as one
+compiled loop over the part (``kernels``), with the same result bit for
+bit; the NumPy code below is what it compiles.
 """
 
 import math
 from typing import NamedTuple
 
 import numpy as np
+
+from . import kernels
 
 
 class UpdateRule:
@@ -65,10 +71,15 @@ class SGD(UpdateRule):
 
     def update(self, theta, grad, part):
         """Move theta[part] against grad[part], in place."""
+        fused = kernels.for_size(self.velocity.shape[0])
         theta, grad, v = theta[part], grad[part], self.velocity[part]
         # Python floats: a NumPy float64 scalar would make float32 products
         # compute in float64.
         eta, mu = float(self.learning_rate), float(self.momentum)
+        if fused is not None:
+            t = self.dtype.type
+            fused.sgd(theta, grad, v, t(eta), t(mu), self.nesterov)
+            return
         s = self._scratch[: theta.shape[0]]
         np.multiply(grad, eta, out=s)
         v *= mu
@@ -121,7 +132,13 @@ class Adam(UpdateRule):
     def update(self, theta, grad, part):
         """Move theta[part] against grad[part], in place."""
         b1, b2, eps = float(self.beta_1), float(self.beta_2), float(self.epsilon)
+        fused = kernels.for_size(self.m.shape[0])
         theta, grad, m, v = theta[part], grad[part], self.m[part], self.v[part]
+        if fused is not None:
+            t = self.dtype.type
+            scalars = (b1, 1 - b1, b2, 1 - b2, eps, self._eta_t)
+            fused.adam(theta, grad, m, v, *map(t, scalars))
+            return
         s = self._scratch[: theta.shape[0]]
         _decay_towards(m, grad, b1, s)
         np.multiply(grad, grad, out=s)
@@ -196,9 +213,14 @@ class RMSprop(UpdateRule):
 
     def update(self, theta, grad, part):
         """Move theta[part] against grad[part], in place."""
+        fused = kernels.for_size(self.v.shape[0])
         theta, grad, v = theta[part], grad[part], self.v[part]
         rho, eps = float(self.rho), float(self.epsilon)
         eta = float(self.learning_rate)
+        if fused is not None:
+            t = self.dtype.type
+            fused.rmsprop(theta, grad, v, t(rho), t(1 - rho), t(eps), t(eta))
+            return
         s = self._scratch[: theta.shape[0]]
         np.multiply(grad, grad, out=s)
         _decay_towards(v, s, rho, s)

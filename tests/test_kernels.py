@@ -1,0 +1,274 @@
+"""The fused update loops give the NumPy rules' results, bit for bit.
+
+Three implementations of each rule are compared: the NumPy ufuncs, the
+plain Python loops of ``kernels`` (their specification, run without Numba)
+and those loops compiled by Numba (when installed, as the test extras do).
+"""
+
+import builtins
+import sys
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+
+from skffnn import FFNNClassifier, FFNNRegressor
+from skffnn._network import Parameters, add_penalty
+from skffnn._training import SGD, Adam, AdamW, RMSprop, kernels
+from skffnn._training.batch_step import BatchStep
+
+RULES = {
+    "sgd": lambda n, dt: SGD(n, dt, 0.1, momentum=0.9, nesterov=False),
+    "nesterov": lambda n, dt: SGD(n, dt, 0.1, momentum=0.9, nesterov=True),
+    "adam": lambda n, dt: Adam(n, dt, 0.01),
+    "adamw": lambda n, dt: AdamW(n, dt, 0.01, weight_decay=0.3, n_weights=23),
+    "rmsprop": lambda n, dt: RMSprop(n, dt, 0.01),
+}
+STATE = ("velocity", "m", "v")
+
+
+def python_kernels():
+    """The uncompiled loops, in the place of the compiled ones."""
+    return kernels._Kernels(
+        adam=kernels.adam,
+        rmsprop=kernels.rmsprop,
+        sgd=kernels.sgd,
+        scaled_add=kernels.scaled_add,
+    )
+
+
+def numba_kernels():
+    pytest.importorskip("numba")
+    fused = kernels._compile()
+    assert fused is not None
+    return fused
+
+
+@pytest.fixture
+def use(monkeypatch):
+    """use(namespace or False): the kernels the rules see for this test."""
+
+    def set_kernels(fused):
+        monkeypatch.setattr(kernels, "_COMPILED", fused)
+        # The small test networks would otherwise keep to the NumPy rules.
+        monkeypatch.setattr(kernels, "MIN_PARAMS", 0)
+
+    return set_kernels
+
+
+def run_steps(rule, theta, grads, parts):
+    for grad in grads:
+        rule.advance()
+        for part in parts:
+            rule.update(theta, grad, part)
+
+
+@pytest.mark.parametrize("make_kernels", [python_kernels, numba_kernels])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", RULES)
+def test_loops_equal_the_numpy_rules_bit_for_bit(use, make_kernels, name, dtype):
+    """Five steps on parts (cutting AdamW's weights/biases boundary)."""
+    rng = np.random.default_rng(1)
+    n, parts = 40, [slice(0, 7), slice(7, 20), slice(20, 40)]
+    theta0 = rng.normal(size=n).astype(dtype)
+    # Gradients over several magnitudes, zeros included (Adam's 0 / eps).
+    grads = [rng.normal(size=n).astype(dtype) * 10.0**k for k in (-6, -2, 0, 2)]
+    grads.append(np.zeros(n, dtype))
+    results = []
+    for fused in (False, make_kernels()):
+        use(fused)
+        rule, theta = RULES[name](n, dtype), theta0.copy()
+        run_steps(rule, theta, grads, parts)
+        results.append((theta, [getattr(rule, s) for s in STATE if hasattr(rule, s)]))
+    (theta_np, state_np), (theta_k, state_k) = results
+    assert not np.array_equal(theta_np, theta0)
+    np.testing.assert_array_equal(theta_k, theta_np)
+    for a, b in zip(state_k, state_np):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("make_kernels", [python_kernels, numba_kernels])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_penalty_loop_equals_add_penalty(use, make_kernels, dtype):
+    """The gradient and the value, bit for bit."""
+    rng = np.random.default_rng(2)
+    params = Parameters.from_layers(
+        [rng.normal(size=(30, 20)), rng.normal(size=(20, 4))],
+        [rng.normal(size=20), rng.normal(size=4)],
+        dtype,
+    )
+    sums = []
+    for fused in (False, make_kernels()):
+        use(fused)
+        step = BatchStep(params, None, _Scratch(params), None, 0.3, None)
+        step.grad.theta[:] = np.linspace(-1, 1, params.theta.shape[0])
+        penalty = sum(step._add_penalty(0.3, 7.0, part) for part in _parts(params))
+        sums.append((step.grad.theta.copy(), penalty))
+    (grad_np, penalty_np), (grad_k, penalty_k) = sums
+    np.testing.assert_array_equal(grad_k, grad_np)
+    assert penalty_k == penalty_np
+    expected = 0.5 * 0.3 * float(np.sum(params.weights.astype(np.float64) ** 2))
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    assert penalty_np == pytest.approx(expected, rel=rtol)
+
+
+class _Scratch:
+    """What ``add_penalty`` needs of Buffers: its scratch vector."""
+
+    def __init__(self, params):
+        self.penalty_grad = np.empty(params.n_weights, params.dtype)
+
+
+def _parts(params):
+    """Parts that cut through the weights/biases boundary."""
+    n, cut = params.theta.shape[0], params.n_weights
+    return [slice(0, 100), slice(100, cut + 3), slice(cut + 3, n)]
+
+
+def test_add_penalty_reference_value():
+    """The NumPy reference itself: alpha/2 ||W||^2 and alpha/s W."""
+    params = Parameters.from_layers([np.full((2, 3), 2.0)], [np.ones(3)], np.float64)
+    grad = params.like()
+    grad.theta[:] = 0
+    value = add_penalty(params, grad, 0.5, 4.0, _Scratch(params))
+    assert value == pytest.approx(0.5 * 0.5 * 6 * 4.0)
+    np.testing.assert_array_equal(grad.weights, 0.5 / 4.0 * 2.0)
+    np.testing.assert_array_equal(grad.theta[params.n_weights :], 0)
+
+
+X_DIGITS, Y_DIGITS = load_digits(return_X_y=True)
+X_DIGITS = X_DIGITS / 16
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"dtype": "float64"},
+        {"solver": "sgd"},
+        {"solver": "sgd", "nesterovs_momentum": False},
+        {"solver": "rmsprop"},
+        {"solver": "adamw"},
+        {"max_grad_norm": 1.0},  # penalty added by the backward pass
+        {"alpha": np.float64(0.01), "beta_1": np.float32(0.8)},
+    ],
+    ids=repr,
+)
+def test_fit_with_numba_equals_fit_without(use, settings):
+    """Installing Numba changes the speed of a fit, never its model."""
+    fused = numba_kernels()
+    use(fused)
+    kw = {"random_state": 0, "max_iter": 4, "batch_size": 100, **settings}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with kernels.disabled():
+            expected = FFNNClassifier(**kw).fit(X_DIGITS, Y_DIGITS)
+        assert kernels.compiled() is fused
+        got = FFNNClassifier(**kw).fit(X_DIGITS, Y_DIGITS)
+    for a, b in zip(
+        got.coefs_ + got.intercepts_, expected.coefs_ + expected.intercepts_
+    ):
+        np.testing.assert_array_equal(a, b)
+    assert got.n_iter_ == expected.n_iter_
+    assert got.loss_curve_ == expected.loss_curve_
+
+
+def test_partial_fit_regressor_with_numba_equals_without(use):
+    use(numba_kernels())
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(300, 6)), rng.normal(size=300)
+    models = []
+    for off in (True, False):
+        model = FFNNRegressor(random_state=0, batch_size=32)
+        if off:
+            with kernels.disabled():
+                model.partial_fit(X, y).partial_fit(X, y)
+        else:
+            model.partial_fit(X, y).partial_fit(X, y)
+        models.append(model)
+    np.testing.assert_array_equal(models[0].predict(X), models[1].predict(X))
+
+
+def test_small_networks_keep_to_the_numpy_rules(monkeypatch):
+    sentinel = python_kernels()
+    monkeypatch.setattr(kernels, "_COMPILED", sentinel)
+    assert kernels.for_size(kernels.MIN_PARAMS - 1) is None
+    assert kernels.for_size(kernels.MIN_PARAMS) is sentinel
+
+
+def test_a_large_network_trains_with_the_kernels(monkeypatch):
+    """An MNIST-sized theta takes the compiled path (spied on, not compiled)."""
+    calls = []
+
+    class Spy:
+        def __getattr__(self, name):
+            calls.append(name)
+            return getattr(python_kernels(), name)
+
+    monkeypatch.setattr(kernels, "_COMPILED", Spy())
+    rule = Adam(kernels.MIN_PARAMS, np.float32, 0.01)
+    theta = np.ones(kernels.MIN_PARAMS, np.float32)
+    rule.advance()
+    rule.update(theta, np.ones_like(theta), slice(0, 10))
+    assert calls == ["adam"]
+    np.testing.assert_allclose(theta[:10], 1 - 0.01, rtol=1e-5)
+    np.testing.assert_array_equal(theta[10:], 1)
+
+
+def test_environment_variable_turns_the_kernels_off(monkeypatch):
+    monkeypatch.setenv("SKFFNN_NUMBA", "0")
+    assert kernels._compile() is None
+
+
+def test_without_numba_the_numpy_rules_run_silently(monkeypatch):
+    monkeypatch.setitem(sys.modules, "numba", None)  # import numba -> ImportError
+    monkeypatch.setattr(kernels, "_COMPILED", None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert kernels.compiled() is None
+        model = FFNNClassifier(max_iter=2, random_state=0)
+        warnings.simplefilter("ignore")  # the ConvergenceWarning of max_iter=2
+        model.fit(X_DIGITS[:200], Y_DIGITS[:200])
+    assert np.isfinite(model.coefs_[0]).all()
+
+
+def test_a_numba_that_fails_to_load_is_reported(monkeypatch):
+    real_import = builtins.__import__
+
+    def failing_import(name, *args, **kwargs):
+        if name == "numba":
+            raise OSError("libllvmlite.so: cannot open shared object file")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", failing_import)
+    monkeypatch.delenv("SKFFNN_NUMBA", raising=False)
+    with pytest.warns(UserWarning, match="Numba is installed but failed to import"):
+        assert kernels._compile() is None
+
+
+def test_disabled_restores_the_kernels(monkeypatch):
+    sentinel = python_kernels()
+    monkeypatch.setattr(kernels, "_COMPILED", sentinel)
+    with kernels.disabled():
+        assert kernels.compiled() is None
+    assert kernels.compiled() is sentinel
+
+
+def test_without_a_writable_cache_the_kernels_compile_in_memory(monkeypatch):
+    pytest.importorskip("numba")
+    real_jit, seen = kernels._jit, []
+
+    def jit(numba, cache):
+        seen.append(cache)
+        if cache:  # what Numba raises when no cache directory is writable
+            raise RuntimeError("cannot cache function 'adam': no locator available")
+        return real_jit(numba, cache)
+
+    monkeypatch.setattr(kernels, "_jit", jit)
+    monkeypatch.delenv("SKFFNN_NUMBA", raising=False)
+    fused = kernels._compile()
+    assert seen == [True, False]
+    theta, ones, zeros = np.ones(3), np.ones(3), np.zeros(3)
+    fused.sgd(theta, ones, zeros, 0.5, 0.0, False)  # mu = 0: theta -= 0.5 grad
+    np.testing.assert_array_equal(theta, 0.5)
