@@ -84,16 +84,28 @@ print(json.dumps({{
 }}))
 """
 
+DEFAULTS = "FFNNClassifier({hidden}, max_iter=2, random_state=0)"
+# name -> (estimator, environment variables of its child)
 CONTENDERS = {
-    "skffnn (defaults)": "FFNNClassifier({hidden}, max_iter=2, random_state=0)",
+    "skffnn (defaults)": (DEFAULTS, {}),
     "skffnn dtype=float64": (
-        "FFNNClassifier({hidden}, max_iter=2, random_state=0, dtype='float64')"
+        "FFNNClassifier({hidden}, max_iter=2, random_state=0, dtype='float64')",
+        {},
     ),
-    "MLP (defaults)": "MLPClassifier({hidden}, max_iter=2, random_state=0)",
+    "MLP (defaults)": ("MLPClassifier({hidden}, max_iter=2, random_state=0)", {}),
 }
+# With Numba installed, the defaults train with its kernels, whose import
+# (LLVM) is part of the fit's peak; this row shows the fit without them.
+NUMPY_RULES = ("skffnn (defaults), SKFFNN_NUMBA=0", (DEFAULTS, {"SKFFNN_NUMBA": "0"}))
 
 
-def measure(estimator, n, input_dtype):
+def numba_installed():
+    import importlib.util
+
+    return importlib.util.find_spec("numba") is not None
+
+
+def measure(estimator, n, input_dtype, env):
     """Run one child; return its peak RSS before and after fit (MB) and X's MB."""
     code = CHILD.format(
         bench_dir=BENCH_DIR,
@@ -102,16 +114,23 @@ def measure(estimator, n, input_dtype):
         estimator=estimator.format(hidden=HIDDEN),
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+        [sys.executable, "-c", code],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def rows_for_input(n, input_dtype):
     """Table rows of every contender on data of one dtype."""
+    contenders = dict(CONTENDERS)
+    if numba_installed():
+        contenders[NUMPY_RULES[0]] = NUMPY_RULES[1]
     results = {
-        name: measure(estimator, n, input_dtype)
-        for name, estimator in CONTENDERS.items()
+        name: measure(estimator, n, input_dtype, env)
+        for name, (estimator, env) in contenders.items()
         if not (input_dtype == "float32" and "float64" in name)
     }
     mlp_peak = results["MLP (defaults)"]["after"]

@@ -56,6 +56,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
 from skffnn import FFNNClassifier
+from skffnn._training import kernels
 
 HIDDEN = (256, 128)
 N_TEST = 10_000
@@ -185,6 +186,34 @@ def skffnn_run(dtype, X, y, batch_size, hidden=HIDDEN):
     )
 
 
+class NumpyRulesRun(EstimatorRun):
+    """skffnn trained with its NumPy update rules although Numba is installed.
+
+    Its model is the same bit for bit; the row shows what the Numba kernels
+    (the ``fast`` extra) buy.
+    """
+
+    def warm_up(self):
+        with kernels.disabled():
+            super().warm_up()
+
+    def epoch(self):
+        with kernels.disabled():
+            super().epoch()
+
+
+def update_rules_text():
+    """Which update rules skffnn's default-settings rows train with."""
+    if kernels.compiled() is None:
+        return "update rules: NumPy (Numba is not installed or SKFFNN_NUMBA=0)"
+    import numba
+
+    return (
+        f"update rules: Numba {numba.__version__} kernels (the 'fast' extra); "
+        "the 'NumPy rules' row trains without them"
+    )
+
+
 def mlp_run(X, y, batch_size, hidden=HIDDEN):
     """MLPClassifier with default settings except the batch size."""
     estimator = MLPClassifier(hidden, batch_size=batch_size, random_state=0)
@@ -199,6 +228,13 @@ def make_runs(args, X64, X32, y, batch_size):
         # float64 compute on float32 input would only add an upcast.
         if dtype != "float64":
             runs.append(skffnn_run(dtype, X32, y, batch_size))
+    if kernels.compiled() is not None:
+        run = skffnn_run(args.dtypes[0], X64, y, batch_size)
+        runs.append(
+            NumpyRulesRun(
+                run.name + ", NumPy rules", run.estimator, X64, y, run.compute_dtype
+            )
+        )
     runs += [mlp_run(X64, y, batch_size), mlp_run(X32, y, batch_size)]
     if args.torch:
         runs.append(TorchRun(X32, y, batch_size, args.threads))
@@ -322,6 +358,7 @@ def bench_batch_sizes(args):
         f"{args.rounds} timed round(s) after one warm-up epoch; accuracy on "
         f"{N_TEST} held-out rows after all epochs."
     )
+    print(update_rules_text())
     if not args.torch:
         print(args.torch_note)
     print()
