@@ -1,8 +1,11 @@
 """Update rules on a least-squares problem whose optimum is known."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
+from skffnn._network import Parameters, add_penalty
 from skffnn._training import SGD, Adam, AdamW, RMSprop, kernels
 
 
@@ -146,6 +149,7 @@ SCALAR_RULES = {
     "sgd": lambda f: SGD(30, np.float32, f(0.1), momentum=f(0.9)),
     "adam": lambda f: Adam(30, np.float32, f(0.01), f(0.9), f(0.999), f(1e-8)),
     "rmsprop": lambda f: RMSprop(30, np.float32, f(0.01), f(0.9), f(1e-8)),
+    "adamw": lambda f: AdamW(30, np.float32, f(0.01), weight_decay=f(0.3)),
 }
 
 
@@ -167,3 +171,18 @@ def test_numpy_scalar_hyperparameters_step_in_the_state_dtype(name):
                 rule.step(theta, grad)
         results.append(theta)
     np.testing.assert_array_equal(results[1], results[0])
+
+
+def test_numpy_scalar_alpha_penalizes_in_the_parameters_dtype():
+    """As for the rules: np.float64(alpha) gives the Python-float gradient."""
+    rng = np.random.default_rng(0)
+    params = Parameters.from_layers(
+        [rng.normal(size=(30, 20))], [rng.normal(size=20)], np.float32
+    )
+    buffers = SimpleNamespace(penalty_grad=np.empty(params.n_weights, np.float32))
+    grads = []
+    for alpha in (0.37, np.float64(0.37)):
+        grad = params.like()
+        add_penalty(params, grad, alpha, 3.0, buffers)
+        grads.append(grad.theta)
+    np.testing.assert_array_equal(grads[1], grads[0])

@@ -243,7 +243,10 @@ def add_penalty(params, grad, alpha, s_sum, buffers, part=None):
     if start >= stop:
         return 0.0
     w = params.theta[start:stop]
-    scaled = np.multiply(w, alpha / s_sum, out=buffers.penalty_grad[: stop - start])
+    # A Python float: a NumPy float64 alpha would make the float32 product
+    # compute in float64.
+    scale = float(alpha) / float(s_sum)
+    scaled = np.multiply(w, scale, out=buffers.penalty_grad[: stop - start])
     grad.theta[start:stop] += scaled
     return 0.5 * alpha * float(w @ w)
 

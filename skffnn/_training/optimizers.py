@@ -186,7 +186,8 @@ class AdamW(Adam):
         super().update(theta, grad, part)
         start, stop = part.start, min(part.stop, self.n_weights)
         if self.weight_decay and start < stop:
-            theta[start:stop] *= 1 - self.learning_rate * self.weight_decay
+            decay = float(self.learning_rate) * float(self.weight_decay)
+            theta[start:stop] *= 1 - decay
 
 
 class RMSprop(UpdateRule):
