@@ -145,7 +145,7 @@ X_DIGITS = X_DIGITS / 16
     "settings",
     [
         {},
-        {"dtype": "float64"},
+        {"dtype": "float64", "alpha": np.float64(0.01)},
         {"solver": "sgd"},
         {"solver": "sgd", "nesterovs_momentum": False},
         {"solver": "rmsprop"},
@@ -159,7 +159,9 @@ def test_fit_with_numba_equals_fit_without(use, settings):
     """Installing Numba changes the speed of a fit, never its model."""
     fused = numba_kernels()
     use(fused)
-    kw = {"random_state": 0, "max_iter": 4, "batch_size": 100, **settings}
+    # float32 unless asked: dtype='auto' trains digits in float64.
+    kw = {"random_state": 0, "max_iter": 4, "batch_size": 100, "dtype": "float32"}
+    kw.update(settings)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with kernels.disabled():
@@ -180,7 +182,7 @@ def test_partial_fit_regressor_with_numba_equals_without(use):
     X, y = rng.normal(size=(300, 6)), rng.normal(size=300)
     models = []
     for off in (True, False):
-        model = FFNNRegressor(random_state=0, batch_size=32)
+        model = FFNNRegressor(random_state=0, batch_size=32, dtype="float32")
         if off:
             with kernels.disabled():
                 model.partial_fit(X, y).partial_fit(X, y)
@@ -216,14 +218,33 @@ def test_a_large_network_trains_with_the_kernels(monkeypatch):
     np.testing.assert_array_equal(theta[10:], 1)
 
 
+def test_the_penalty_follows_the_size_threshold(monkeypatch):
+    calls = []
+
+    class Spy:
+        def __getattr__(self, name):
+            calls.append(name)
+            return getattr(python_kernels(), name)
+
+    monkeypatch.setattr(kernels, "_COMPILED", Spy())
+    params = Parameters([3, 4, 2], np.float32)
+    step = BatchStep(params, None, _Scratch(params), None, 0.1, None)
+    part = slice(0, params.theta.shape[0])
+    for threshold, expected in ((params.theta.shape[0] + 1, []), (0, ["scaled_add"])):
+        monkeypatch.setattr(kernels, "MIN_PARAMS", threshold)
+        step._add_penalty(0.1, 2.0, part)
+        assert calls == expected
+
+
 def test_environment_variable_turns_the_kernels_off(monkeypatch):
     monkeypatch.setenv("SKFFNN_NUMBA", "0")
     assert kernels._compile() is None
 
 
 def test_without_numba_the_numpy_rules_run_silently(monkeypatch):
-    monkeypatch.setitem(sys.modules, "numba", None)  # import numba -> ImportError
+    monkeypatch.setitem(sys.modules, "numba", None)  # as if not installed
     monkeypatch.setattr(kernels, "_COMPILED", None)
+    monkeypatch.setattr(kernels, "MIN_PARAMS", 0)  # the fit below asks for them
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert kernels.compiled() is None
@@ -233,12 +254,20 @@ def test_without_numba_the_numpy_rules_run_silently(monkeypatch):
     assert np.isfinite(model.coefs_[0]).all()
 
 
-def test_a_numba_that_fails_to_load_is_reported(monkeypatch):
+@pytest.mark.parametrize(
+    "error",
+    [
+        ImportError("Numba needs NumPy 2.5 or less. Got NumPy 2.6."),
+        OSError("libllvmlite.so: cannot open shared object file"),
+    ],
+)
+def test_a_numba_that_fails_to_load_is_reported(monkeypatch, error):
+    pytest.importorskip("numba")  # installed: its import is what fails here
     real_import = builtins.__import__
 
     def failing_import(name, *args, **kwargs):
         if name == "numba":
-            raise OSError("libllvmlite.so: cannot open shared object file")
+            raise error
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", failing_import)

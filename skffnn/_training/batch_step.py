@@ -100,5 +100,6 @@ class BatchStep:
         if weights.start >= weights.stop:
             return 0.0
         w = params.theta[weights]
-        fused.scaled_add(grad.theta[weights], w, params.theta.dtype.type(alpha / s_sum))
+        scale = params.theta.dtype.type(float(alpha) / float(s_sum))
+        fused.scaled_add(grad.theta[weights], w, scale)
         return 0.5 * alpha * float(w @ w)  # as add_penalty computes it

@@ -18,7 +18,9 @@ with the NumPy rules. The plain Python functions here are the
 specification of the compiled ones (the tests run both).
 """
 
+import importlib.util
 import os
+import threading
 import warnings
 from contextlib import contextmanager
 
@@ -69,6 +71,7 @@ def scaled_add(y, x, scale):
 
 
 _COMPILED = None
+_COMPILING = threading.Lock()
 
 # Fewer parameters than this train with the NumPy rules: a step then takes a
 # few dozen microseconds either way, and Numba would add its import and
@@ -86,13 +89,17 @@ def compiled():
     """The kernels compiled by Numba (a namespace), or None to use NumPy.
 
     Numba is imported on the first call, so a process that never trains
-    with a stochastic solver never pays its import (~0.4 s). Compiled
-    machine code is cached on disk (Numba's ``cache=True``): compiling
-    happens once per machine and dtype.
+    a large network with a stochastic solver never pays its import
+    (~0.4 s). Compiled machine code is cached on disk (Numba's
+    ``cache=True``): compiling happens once per machine and dtype. The
+    environment variable ``SKFFNN_NUMBA`` is read here, once per process;
+    only the value ``0`` turns the kernels off.
     """
     global _COMPILED
     if _COMPILED is None:
-        _COMPILED = _compile() or False
+        with _COMPILING:  # one import and one warning, whichever fit comes first
+            if _COMPILED is None:
+                _COMPILED = _compile() or False
     return _COMPILED or None
 
 
@@ -113,11 +120,11 @@ def disabled():
 def _compile():
     if os.environ.get("SKFFNN_NUMBA", "1") == "0":
         return None
+    if importlib.util.find_spec("numba") is None:
+        return None
     try:
         import numba
-    except ImportError:
-        return None
-    except Exception as exc:  # an installed Numba that cannot load
+    except Exception as exc:  # installed, but it cannot load (e.g. NumPy too new)
         warnings.warn(
             f"Numba is installed but failed to import ({exc!r}); skffnn trains "
             "with its NumPy update rules, which give the same results more "
