@@ -75,8 +75,8 @@ _COMPILING = threading.Lock()
 
 # Fewer parameters than this train with the NumPy rules: a step then takes a
 # few dozen microseconds either way, and Numba would add its import and
-# cache loading (~1 s and ~100 MiB of LLVM, once per process) to fits
-# that are over in seconds.
+# compiling (~1 s and ~100 MiB of LLVM, once per process) to fits that are
+# over in seconds.
 MIN_PARAMS = 1 << 16
 
 
@@ -90,10 +90,12 @@ def compiled():
 
     Numba is imported on the first call, so a process that never trains
     a large network with a stochastic solver never pays its import
-    (~0.4 s). Compiled machine code is cached on disk (Numba's
-    ``cache=True``): compiling happens once per machine and dtype. The
-    environment variable ``SKFFNN_NUMBA`` is read here, once per process;
-    only the value ``0`` turns the kernels off.
+    (~0.4 s); each loop compiles on its first call for a dtype (~0.3 s).
+    Nothing is written to disk: Numba's on-disk cache would save only
+    ~0.2 s per process and leave files in the installed package that
+    ``pip uninstall`` does not remove. The environment variable
+    ``SKFFNN_NUMBA`` is read here, once per process; only the value ``0``
+    turns the kernels off.
     """
     global _COMPILED
     if _COMPILED is None:
@@ -131,17 +133,10 @@ def _compile():
             "slowly. Set SKFFNN_NUMBA=0 to silence this warning."
         )
         return None
-    try:
-        return _jit(numba, cache=True)
-    except RuntimeError:  # no writable place for Numba's on-disk cache
-        return _jit(numba, cache=False)
-
-
-def _jit(numba, cache):
     # error_model="numpy": a division by zero gives inf or NaN as in NumPy
     # instead of raising, which also lets the loops vectorize. fastmath
     # stays off, so each operation rounds as NumPy's ufunc does.
-    exact = numba.njit(cache=cache, error_model="numpy")
+    exact = numba.njit(error_model="numpy")
     return _Kernels(
         adam=exact(adam),
         rmsprop=exact(rmsprop),
