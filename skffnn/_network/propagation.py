@@ -217,7 +217,7 @@ def backward(params, grad, network, X, Y, sample_weight, alpha, buffers):
     return loss / s_sum
 
 
-def add_penalty(params, grad, alpha, s_sum, buffers, part=None):
+def add_penalty(params, grad, alpha, s_sum, buffers, part=None, scaled_add=None):
     """Add the L2 penalty's gradient on theta[part]; return its share of the loss.
 
     The gradient of alpha/2 ||W||^2 / sum(s) is alpha / sum(s) W; biases
@@ -236,6 +236,10 @@ def add_penalty(params, grad, alpha, s_sum, buffers, part=None):
         Its ``penalty_grad`` is the scratch (its start, for a part).
     part : slice, default=None
         Contiguous entries of theta (default: all).
+    scaled_add : callable, default=None
+        ``scaled_add(y, x, scale)`` does y += x * scale in place, as one
+        loop (the training loop's compiled kernel); default: two NumPy
+        passes through the scratch.
 
     Returns
     -------
@@ -247,12 +251,14 @@ def add_penalty(params, grad, alpha, s_sum, buffers, part=None):
     stop = params.n_weights if part is None else min(part.stop, params.n_weights)
     if start >= stop:
         return 0.0
-    w = params.theta[start:stop]
-    # A Python float: a NumPy float64 alpha would make the float32 product
-    # compute in float64.
-    scale = float(alpha) / float(s_sum)
-    scaled = np.multiply(w, scale, out=buffers.penalty_grad[: stop - start])
-    grad.theta[start:stop] += scaled
+    w, grad_w = params.theta[start:stop], grad.theta[start:stop]
+    # In the dtype of theta: a NumPy float64 alpha would make the float32
+    # product compute in float64.
+    scale = w.dtype.type(float(alpha) / float(s_sum))
+    if scaled_add is None:
+        grad_w += np.multiply(w, scale, out=buffers.penalty_grad[: stop - start])
+    else:
+        scaled_add(grad_w, w, scale)
     return 0.5 * alpha * float(w @ w)
 
 

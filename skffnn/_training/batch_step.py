@@ -92,14 +92,8 @@ class BatchStep:
 
     def _add_penalty(self, alpha, s_sum, part):
         """``add_penalty`` on one part, as one compiled loop when Numba is here."""
-        params, grad = self.params, self.grad
-        fused = kernels.for_size(params.theta.shape[0])
-        if fused is None:
-            return add_penalty(params, grad, alpha, s_sum, self.buffers, part)
-        weights = slice(part.start, min(part.stop, params.n_weights))
-        if weights.start >= weights.stop:
-            return 0.0
-        w = params.theta[weights]
-        scale = params.theta.dtype.type(float(alpha) / float(s_sum))
-        fused.scaled_add(grad.theta[weights], w, scale)
-        return 0.5 * alpha * float(w @ w)  # as add_penalty computes it
+        fused = kernels.for_size(self.params.theta.shape[0])
+        scaled_add = None if fused is None else fused.scaled_add
+        return add_penalty(
+            self.params, self.grad, alpha, s_sum, self.buffers, part, scaled_add
+        )
