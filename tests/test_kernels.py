@@ -57,6 +57,20 @@ def use(monkeypatch):
     return set_kernels
 
 
+@pytest.fixture
+def spied_kernels(monkeypatch):
+    """The Python loops in the place of the compiled ones; lists each one asked for."""
+    calls = []
+
+    class Spy:
+        def __getattr__(self, name):
+            calls.append(name)
+            return getattr(python_kernels(), name)
+
+    monkeypatch.setattr(kernels, "_COMPILED", Spy())
+    return calls
+
+
 def run_steps(rule, theta, grads, parts):
     for grad in grads:
         rule.advance()
@@ -199,16 +213,9 @@ def test_small_networks_keep_to_the_numpy_rules(monkeypatch):
     assert kernels.for_size(kernels.MIN_PARAMS) is sentinel
 
 
-def test_a_large_network_trains_with_the_kernels(monkeypatch):
+def test_a_large_network_trains_with_the_kernels(spied_kernels):
     """An MNIST-sized theta takes the compiled path (spied on, not compiled)."""
-    calls = []
-
-    class Spy:
-        def __getattr__(self, name):
-            calls.append(name)
-            return getattr(python_kernels(), name)
-
-    monkeypatch.setattr(kernels, "_COMPILED", Spy())
+    calls = spied_kernels
     rule = Adam(kernels.MIN_PARAMS, np.float32, 0.01)
     theta = np.ones(kernels.MIN_PARAMS, np.float32)
     rule.advance()
@@ -218,15 +225,8 @@ def test_a_large_network_trains_with_the_kernels(monkeypatch):
     np.testing.assert_array_equal(theta[10:], 1)
 
 
-def test_the_penalty_follows_the_size_threshold(monkeypatch):
-    calls = []
-
-    class Spy:
-        def __getattr__(self, name):
-            calls.append(name)
-            return getattr(python_kernels(), name)
-
-    monkeypatch.setattr(kernels, "_COMPILED", Spy())
+def test_the_penalty_follows_the_size_threshold(monkeypatch, spied_kernels):
+    calls = spied_kernels
     params = Parameters([3, 4, 2], np.float32)
     step = BatchStep(params, None, _Scratch(params), None, 0.1, None)
     part = slice(0, params.theta.shape[0])
