@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from sklearn.datasets import load_digits, make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelBinarizer
 
 from skffnn import FFNNClassifier, FFNNRegressor
 
@@ -210,6 +211,29 @@ def test_multiclass_probabilities():
     )
     np.testing.assert_allclose(model.predict_log_proba(X), np.log(proba))
     assert model.out_activation_ == "softmax"
+
+
+@pytest.mark.parametrize(
+    "y, classes",
+    [
+        (np.arange(40) % 3, [0, 1, 2]),
+        (np.arange(40) % 3, [0, 1, 2, 7]),  # a chunk without some classes
+        (np.arange(40) % 2, [0, 1]),
+        (np.zeros(40, int), [0, 1]),  # binary, one class in the chunk
+        ((np.arange(40) % 3).astype(float), [0, 1, 2]),
+        (np.array(list("cab") * 13 + ["c"]), ["a", "b", "c"]),
+        (np.array([-1, 1] * 20), [-1, 1]),
+    ],
+    ids=repr,
+)
+def test_targets_are_label_binarizers_indicators(y, classes):
+    """The classifier encodes labels itself; LabelBinarizer is the reference."""
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    model = FFNNClassifier(hidden_layer_sizes=(3,)).partial_fit(X, y, classes=classes)
+    expected = LabelBinarizer().fit(classes).transform(y).astype(np.float64)
+    Y = model._indicators(y)
+    assert Y.dtype == np.float64
+    np.testing.assert_array_equal(Y, expected)
 
 
 def test_multi_output_regression():
