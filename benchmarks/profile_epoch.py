@@ -52,7 +52,7 @@ PROFILED = [
     ("skffnn._network.propagation", "backward", True),
     ("skffnn._training.stochastic", "Batches.__call__", False),
     ("skffnn._training.optimizers", "Adam.update", False),
-    ("skffnn._network.propagation", "add_penalty", False),
+    ("skffnn._network.propagation", "penalty", False),
 ]
 
 # First match wins. Lines calling loss_and_gradient or the batch step are
@@ -61,12 +61,12 @@ CATEGORIES = [
     (r"loss_and_gradient\(|= step\(", None),
     (r"\.ones\[", "bias add / bias gradient"),
     (r"matmul\(", "GEMM (matrix products)"),
-    (r"\.update\(|\.advance\(", "optimizer step (adam)"),
+    (r"\.update\(|\.advance\(", "optimizer step (adam, L2 gradient)"),
     (r"batches\(|np\.take", "batch gathering"),
     (r"sample_loss|cross_entropy|logsumexp", "loss value"),
     (r"\.g\(|g_prime", "hidden activation g, g'"),
     (r"link\(", "output activation (softmax)"),
-    (r"alpha|penalty|weights", "L2 penalty"),
+    (r"alpha|penalty|weights", "L2 penalty value"),
     (r"params\.b\[|\.sum\(axis=0", "bias add / bias gradient"),
     (r"subtract\(|delta \*=", "output delta a - y, scaling"),
     (r"shuffle|perm", "shuffling"),

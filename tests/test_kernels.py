@@ -14,9 +14,18 @@ import pytest
 from sklearn.datasets import load_digits
 
 from skffnn import FFNNClassifier, FFNNRegressor
-from skffnn._network import Parameters, add_penalty
+from skffnn._network import (
+    ACTIVATIONS,
+    OUTPUT_LOSSES,
+    Buffers,
+    Network,
+    Parameters,
+    add_penalty,
+    penalty,
+)
 from skffnn._training import SGD, Adam, AdamW, RMSprop, kernels
 from skffnn._training.batch_step import BatchStep
+from skffnn._training.optimizers import L2, NO_L2
 
 RULES = {
     "sgd": lambda n, dt: SGD(n, dt, 0.1, momentum=0.9, nesterov=False),
@@ -34,7 +43,6 @@ def python_kernels():
         adam=kernels.adam,
         rmsprop=kernels.rmsprop,
         sgd=kernels.sgd,
-        scaled_add=kernels.scaled_add,
     )
 
 
@@ -71,18 +79,25 @@ def spied_kernels(monkeypatch):
     return calls
 
 
-def run_steps(rule, theta, grads, parts):
+def run_steps(rule, theta, grads, parts, l2_scale=None, n_weights=23):
+    """Steps on parts; with l2_scale, the penalty on theta[:n_weights]."""
     for grad in grads:
+        grad = grad.copy()  # the penalty's gradient is added in place
         rule.advance()
         for part in parts:
-            rule.update(theta, grad, part)
+            n = min(max(n_weights - part.start, 0), part.stop - part.start)
+            l2 = NO_L2 if l2_scale is None else L2(n, l2_scale)
+            rule.update(theta, grad, part, l2)
 
 
 @pytest.mark.parametrize("make_kernels", [python_kernels, numba_kernels])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("l2_scale", [None, 0.3 / 7.0, np.float64(1e-5)])
 @pytest.mark.parametrize("name", RULES)
-def test_loops_equal_the_numpy_rules_bit_for_bit(use, make_kernels, name, dtype):
-    """Five steps on parts (cutting AdamW's weights/biases boundary)."""
+def test_loops_equal_the_numpy_rules_bit_for_bit(
+    use, make_kernels, name, l2_scale, dtype
+):
+    """Five steps on parts (cutting the weights/biases boundary at 23)."""
     rng = np.random.default_rng(1)
     n, parts = 40, [slice(0, 7), slice(7, 20), slice(20, 40)]
     theta0 = rng.normal(size=n).astype(dtype)
@@ -93,7 +108,7 @@ def test_loops_equal_the_numpy_rules_bit_for_bit(use, make_kernels, name, dtype)
     for fused in (False, make_kernels()):
         use(fused)
         rule, theta = RULES[name](n, dtype), theta0.copy()
-        run_steps(rule, theta, grads, parts)
+        run_steps(rule, theta, grads, parts, l2_scale)
         results.append((theta, [getattr(rule, s) for s in STATE if hasattr(rule, s)]))
     (theta_np, state_np), (theta_k, state_k) = results
     assert not np.array_equal(theta_np, theta0)
@@ -102,29 +117,62 @@ def test_loops_equal_the_numpy_rules_bit_for_bit(use, make_kernels, name, dtype)
         np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("make_kernels", [python_kernels, numba_kernels])
+@pytest.mark.parametrize("make_kernels", [None, python_kernels, numba_kernels])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_penalty_loop_equals_add_penalty(use, make_kernels, dtype):
-    """The gradient and the value, bit for bit."""
+@pytest.mark.parametrize("name", RULES)
+def test_penalty_in_the_update_equals_add_penalty_first(
+    use, monkeypatch, make_kernels, name, dtype
+):
+    """The batch step's two penalty paths agree bit for bit.
+
+    Without clipping the optimizer adds the penalty's gradient part by part
+    within its step; with clipping (to a norm no gradient reaches) the
+    backward pass adds it whole with ``add_penalty``. Parts of 40 entries
+    cut through the weights/biases boundary.
+    """
+    use(make_kernels() if make_kernels else False)
+    # Parts of 48 float64 / 96 float32 entries: one holds the boundary at 680.
+    monkeypatch.setattr("skffnn._training.batch_step.PART_BYTES", 48 * 8)
     rng = np.random.default_rng(2)
+    W0, b0 = (
+        [rng.normal(size=(30, 20)), rng.normal(size=(20, 4))],
+        [
+            rng.normal(size=20),
+            rng.normal(size=4),
+        ],
+    )
+    X = rng.normal(size=(16, 30)).astype(dtype)
+    Y = np.eye(4, dtype=dtype)[rng.integers(0, 4, 16)]
+    network = Network.build([ACTIVATIONS["relu"]], OUTPUT_LOSSES["log_loss"])
+    results = []
+    for max_grad_norm in (None, 1e30):
+        params = Parameters.from_layers(W0, b0, dtype)
+        buffers = Buffers(network, params.layer_sizes, 16, dtype)
+        rule = RULES[name](params.theta.shape[0], dtype)
+        step = BatchStep(params, network, buffers, rule, 0.3, max_grad_norm)
+        assert any(p.start < params.n_weights < p.stop for p in step.parts)
+        losses = [step(X, Y, None, 16.0) for _ in range(3)]
+        results.append((losses, params.theta))
+    (losses_by_part, theta_by_part), (losses_whole, theta_whole) = results
+    assert not np.array_equal(
+        theta_by_part, Parameters.from_layers(W0, b0, dtype).theta
+    )
+    np.testing.assert_array_equal(theta_by_part, theta_whole)
+    assert losses_by_part == pytest.approx(losses_whole, rel=1e-5)
+
+
+def test_penalty_by_parts_sums_to_add_penalty():
+    rng = np.random.default_rng(4)
     params = Parameters.from_layers(
         [rng.normal(size=(30, 20)), rng.normal(size=(20, 4))],
         [rng.normal(size=20), rng.normal(size=4)],
-        dtype,
+        np.float64,
     )
-    sums = []
-    for fused in (False, make_kernels()):
-        use(fused)
-        step = BatchStep(params, None, _Scratch(params), None, 0.3, None)
-        step.grad.theta[:] = np.linspace(-1, 1, params.theta.shape[0])
-        penalty = sum(step._add_penalty(0.3, 7.0, part) for part in _parts(params))
-        sums.append((step.grad.theta.copy(), penalty))
-    (grad_np, penalty_np), (grad_k, penalty_k) = sums
-    np.testing.assert_array_equal(grad_k, grad_np)
-    assert penalty_k == penalty_np
-    expected = 0.5 * 0.3 * float(np.sum(params.weights.astype(np.float64) ** 2))
-    rtol = 1e-5 if dtype == np.float32 else 1e-12
-    assert penalty_np == pytest.approx(expected, rel=rtol)
+    whole = add_penalty(params, params.like(), 0.3, 7.0, _Scratch(params))
+    assert sum(penalty(params, 0.3, part) for part in _parts(params)) == (
+        pytest.approx(whole, rel=1e-14)
+    )
+    assert penalty(params, 0.3, slice(params.n_weights, params.theta.shape[0])) == 0
 
 
 class _Scratch:
@@ -225,17 +273,6 @@ def test_a_large_network_trains_with_the_kernels(spied_kernels):
     np.testing.assert_array_equal(theta[10:], 1)
 
 
-def test_the_penalty_follows_the_size_threshold(monkeypatch, spied_kernels):
-    calls = spied_kernels
-    params = Parameters([3, 4, 2], np.float32)
-    step = BatchStep(params, None, _Scratch(params), None, 0.1, None)
-    part = slice(0, params.theta.shape[0])
-    for threshold, expected in ((params.theta.shape[0] + 1, []), (0, ["scaled_add"])):
-        monkeypatch.setattr(kernels, "MIN_PARAMS", threshold)
-        step._add_penalty(0.1, 2.0, part)
-        assert calls == expected
-
-
 def test_environment_variable_turns_the_kernels_off(monkeypatch):
     monkeypatch.setenv("SKFFNN_NUMBA", "0")
     assert kernels._compile() is None
@@ -288,5 +325,5 @@ def test_the_loops_write_nothing_to_disk():
     """No Numba cache files in the installed package (pip would leave them)."""
     numba_caching = pytest.importorskip("numba.core.caching")
     fused = numba_kernels()
-    for name in ("adam", "rmsprop", "sgd", "scaled_add"):
+    for name in ("adam", "rmsprop", "sgd"):
         assert isinstance(getattr(fused, name)._cache, numba_caching.NullCache)

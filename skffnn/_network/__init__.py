@@ -13,6 +13,8 @@ from .propagation import (
     evaluate,
     forward,
     loss_and_gradient,
+    penalized,
+    penalty,
     predict,
 )
 
@@ -34,5 +36,7 @@ __all__ = [
     "initialize",
     "loss_and_gradient",
     "output_loss",
+    "penalized",
+    "penalty",
     "predict",
 ]

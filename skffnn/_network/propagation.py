@@ -217,14 +217,13 @@ def backward(params, grad, network, X, Y, sample_weight, alpha, buffers):
     return loss / s_sum
 
 
-def add_penalty(params, grad, alpha, s_sum, buffers, part=None, scaled_add=None):
-    """Add the L2 penalty's gradient on theta[part]; return its share of the loss.
+def add_penalty(params, grad, alpha, s_sum, buffers):
+    """Add the L2 penalty's gradient to grad; return the penalty.
 
     The gradient of alpha/2 ||W||^2 / sum(s) is alpha / sum(s) W; biases
-    are not penalized, so only the weights within ``part`` count. Parts
-    that together cover theta give the whole penalty: the training loop
-    adds it part by part with the optimizer step, while the part is in
-    cache (see ``_training.batch_step``).
+    are not penalized. The stochastic training loop does not call this:
+    it adds the gradient within the optimizer's step, part by part, and
+    takes the value from :func:`penalty` (see ``_training.batch_step``).
 
     Parameters
     ----------
@@ -233,32 +232,39 @@ def add_penalty(params, grad, alpha, s_sum, buffers, part=None, scaled_add=None)
     s_sum : float
         Total sample weight of the batch.
     buffers : Buffers
-        Its ``penalty_grad`` is the scratch (its start, for a part).
-    part : slice, default=None
-        Contiguous entries of theta (default: all).
-    scaled_add : callable, default=None
-        ``scaled_add(y, x, scale)`` does y += x * scale in place, as one
-        loop (the training loop's compiled kernel); default: two NumPy
-        passes through the scratch.
+        Its ``penalty_grad`` is the scratch.
 
     Returns
     -------
     penalty : float
-        alpha/2 ||W_part||^2, not divided by sum(s): :func:`backward`
-        divides the whole objective.
+        alpha/2 ||W||^2, not divided by sum(s): :func:`backward` divides
+        the whole objective.
     """
-    start = 0 if part is None else part.start
-    stop = params.n_weights if part is None else min(part.stop, params.n_weights)
-    if start >= stop:
-        return 0.0
-    w, grad_w = params.theta[start:stop], grad.theta[start:stop]
+    w, grad_w = params.weights, grad.weights
     # In the dtype of theta: a NumPy float64 alpha would make the float32
     # product compute in float64.
     scale = w.dtype.type(float(alpha) / float(s_sum))
-    if scaled_add is None:
-        grad_w += np.multiply(w, scale, out=buffers.penalty_grad[: stop - start])
-    else:
-        scaled_add(grad_w, w, scale)
+    grad_w += np.multiply(w, scale, out=buffers.penalty_grad)
+    return penalty(params, alpha)
+
+
+def penalized(params, part=None):
+    """The slice of theta holding the weights within theta[part] (maybe empty).
+
+    Weights come first in theta, biases last; only weights are penalized.
+    """
+    start = 0 if part is None else part.start
+    stop = params.n_weights if part is None else min(part.stop, params.n_weights)
+    return slice(start, max(start, stop))
+
+
+def penalty(params, alpha, part=None):
+    """alpha/2 ||W||^2 over the weights within theta[part] (default: all).
+
+    Not divided by sum(s). Parts that together cover theta sum to the
+    whole penalty.
+    """
+    w = params.theta[penalized(params, part)]
     return 0.5 * alpha * float(w @ w)
 
 
