@@ -26,6 +26,7 @@ from skffnn._network import (
 from skffnn._training import SGD, Adam, AdamW, RMSprop, kernels
 from skffnn._training.batch_step import BatchStep
 from skffnn._training.optimizers import L2, NO_L2
+from skffnn._training.stochastic import Batches
 
 RULES = {
     "sgd": lambda n, dt: SGD(n, dt, 0.1, momentum=0.9, nesterov=False),
@@ -43,6 +44,7 @@ def python_kernels():
         adam=kernels.adam,
         rmsprop=kernels.rmsprop,
         sgd=kernels.sgd,
+        gather=kernels.gather,
     )
 
 
@@ -199,6 +201,35 @@ def test_add_penalty_reference_value():
     np.testing.assert_array_equal(grad.theta[params.n_weights :], 0)
 
 
+@pytest.mark.parametrize("make_kernels", [python_kernels, numba_kernels])
+def test_gather_casts_as_numpy_does(make_kernels):
+    """Bit for bit, over float32's whole range (signed zeros, subnormals)."""
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(50, 7)) * 10.0 ** rng.integers(-45, 38, size=(50, 7))
+    X[rng.integers(50), :4] = [-0.0, 1e-46, 3.4028235e38, 1.0000000596046448]
+    rows = rng.permutation(50)[:20]
+    out = np.empty((20, 7), np.float32)
+    make_kernels().gather(X, rows, out)
+    expected = X[rows].astype(np.float32)
+    np.testing.assert_array_equal(out.view(np.uint32), expected.view(np.uint32))
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_batches_with_the_gather_kernel_equal_batches_without(order):
+    """Early stopping's row map included; an F-ordered X keeps np.take."""
+    rng = np.random.default_rng(6)
+    X = np.asarray(rng.normal(size=(60, 5)), order=order)
+    Y = rng.normal(size=(40, 2)).astype(np.float32)
+    x_rows = rng.permutation(60)[:40]
+    rows = rng.permutation(40)[:16]
+    plain = Batches(X, Y, None, 16, x_rows)
+    fused = Batches(X, Y, None, 16, x_rows, gather=kernels.gather)
+    assert (fused._gather is None) == (order == "F")
+    for a, b in zip(plain(rows)[:2], fused(rows)[:2]):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(fused(rows)[0], X[x_rows[rows]].astype(np.float32))
+
+
 X_DIGITS, Y_DIGITS = load_digits(return_X_y=True)
 X_DIGITS = X_DIGITS / 16
 
@@ -325,5 +356,5 @@ def test_the_loops_write_nothing_to_disk():
     """No Numba cache files in the installed package (pip would leave them)."""
     numba_caching = pytest.importorskip("numba.core.caching")
     fused = numba_kernels()
-    for name in ("adam", "rmsprop", "sgd"):
+    for name in ("adam", "rmsprop", "sgd", "gather"):
         assert isinstance(getattr(fused, name)._cache, numba_caching.NullCache)

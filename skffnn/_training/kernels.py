@@ -86,6 +86,19 @@ def sgd(theta, grad, velocity, n_l2, l2_scale, eta, mu, nesterov):
             theta[i] += v_i
 
 
+def gather(X, rows, out):
+    """out[j] = X[rows[j]] for every j, cast to out's dtype as NumPy casts.
+
+    A mini-batch of a float64 X trained in float32: one pass, where NumPy
+    gathers into a float64 block and casts it in a second pass (~45
+    against ~62 ms per epoch of 60,000 x 784).
+    """
+    for j in range(rows.shape[0]):
+        r = rows[j]
+        for k in range(X.shape[1]):
+            out[j, k] = X[r, k]
+
+
 _COMPILED = None
 _COMPILING = threading.Lock()
 
@@ -157,6 +170,7 @@ def _compile():
         adam=exact(adam),
         rmsprop=exact(rmsprop),
         sgd=exact(sgd),
+        gather=exact(gather),
     )
 
 
