@@ -62,9 +62,12 @@ def _surely_within(X, largest):
     One BLAS dot product x . x answers both for a contiguous float X: NaN
     and infinity carry into it, and it bounds max |x|^2. OpenBLAS runs it
     on every core, about twice as fast as one pass of max and min here
-    (60,000 x 784 float64: ~19 against ~36 ms). False is no verdict: the
-    sum of squares also overflows for large finite values, and then the
-    exact checks decide.
+    (60,000 x 784 float64: ~19 against ~36 ms). Where only finiteness is
+    asked (largest is infinite), the row sums X 1 answer sooner: a
+    matrix-vector product, which OpenBLAS runs at memory speed (60,000 x
+    784 float32: ~6 against ~14 ms for x . x; float64: ~11 against ~14
+    ms). False is no verdict: squares and sums also overflow for large
+    finite values, and then the exact checks decide.
     """
     if (
         sp.issparse(X)
@@ -72,23 +75,26 @@ def _surely_within(X, largest):
         or not (X.flags.c_contiguous or X.flags.f_contiguous)
     ):
         return False
-    x = X.ravel(order="K")  # a view: X is contiguous
     with np.errstate(over="ignore", invalid="ignore"):
+        if math.isinf(largest):
+            row_sums = X @ np.ones(X.shape[1], X.dtype)
+            return math.isfinite(np.add.reduce(row_sums))
+        x = X.ravel(order="K")  # a view: X is contiguous
         sum_of_squares = float(x @ x)
     return sum_of_squares < largest * largest
 
 
-# Below this many entries a plain sum beats the dot product's set-up.
+# Below this many entries a plain sum beats the BLAS call's set-up.
 _DOT_MIN_SIZE = 1 << 16
 
 
 def _surely_finite(X):
     """True if the float ndarray X is certainly finite; False: look closer.
 
-    NaN and infinity carry into a sum; large X first tries the
-    multi-threaded dot product of :func:`_surely_within` (10,000 x 784:
-    ~1.7 against ~7 ms), and one reduction decides where it cannot (small,
-    strided or float16 X, squares beyond float32). Call it under
+    NaN and infinity carry into a sum; large X first tries the BLAS row
+    sums of :func:`_surely_within` (10,000 x 784 float64: ~1.4 against ~7
+    ms), and one reduction decides where they cannot (small, strided or
+    float16 X, sums beyond the dtype's range). Call it under
     ``np.errstate(over="ignore", invalid="ignore")``.
     """
     if X.size >= _DOT_MIN_SIZE and _surely_within(X, math.inf):

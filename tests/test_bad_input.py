@@ -411,6 +411,9 @@ def test_float64_X_trained_in_float32_is_checked_block_by_block(
         # Squares overflow the dot product: the exact checks must accept.
         (np.float32, np.float32, 1e30, None),
         (np.float64, np.float64, 1e200, None),
+        # Only finiteness asked: the sum of the row sums overflows.
+        (np.float32, np.float32, 3e38, None),
+        (np.float64, np.float64, 1.7e308, None),
         (np.float64, np.float32, 3e38, None),  # in float32; 2 squares > 1.2e77
         (np.float64, np.float32, 3.5e38, "too large for the compute dtype"),
         (np.float32, np.float32, np.nan, "Input X contains NaN"),
