@@ -191,6 +191,14 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         partial_fit call pays.
         """
         binarizer, classes = self._label_binarizer, self.classes_
+        fitted_multilabel = binarizer.y_type_.startswith("multilabel")
+        if (y.ndim == 2) != fitted_multilabel:
+            kinds = ("one label per sample", "multilabel indicator rows")
+            raise ValueError(
+                f"y holds {kinds[y.ndim == 2]}, but the model was fitted on "
+                f"{kinds[fitted_multilabel]}; set warm_start=False or call "
+                "fit to train on the other kind of target."
+            )
         if y.ndim == 2:  # multilabel indicator rows
             unseen = np.setdiff1d(unique_labels(y), classes, assume_unique=True)
             if len(unseen):

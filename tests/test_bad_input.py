@@ -284,6 +284,20 @@ BAD_PARTIAL_FIT_CLASSES = {
         lambda X: FFNNClassifier(**SMALL).partial_fit(X, np.zeros(30), classes=[0]),
         "at least 2 classes",
     ),
+    "labels after multilabel rows": (
+        lambda X: (
+            FFNNClassifier(**SMALL)
+            .fit(X, np.eye(3, dtype=int)[np.arange(30) % 3])
+            .partial_fit(X, np.arange(30) % 3)
+        ),
+        "y holds one label per sample, but the model was fitted on "
+        "multilabel indicator rows",
+    ),
+    "multilabel rows after labels": (
+        lambda X: first_call(X).partial_fit(X, np.eye(2, dtype=int)[np.arange(30) % 2]),
+        "y holds multilabel indicator rows, but the model was fitted on one "
+        "label per sample",
+    ),
     "mixed types": (
         lambda X: FFNNClassifier(**SMALL).partial_fit(
             X, np.array(["a", 1] * 15, dtype=object), classes=["a", 1]
