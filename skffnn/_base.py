@@ -445,16 +445,23 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
             else:
                 sw_val = None
 
+        # Training changes the optimizer's state and the history in place.
+        # It continues on a copy of the former, and the latter is rolled
+        # back, so that a call raising midway leaves both as they were,
+        # beside the weights they belong to (see _unchanged_on_error).
         optimizer = self._optimizer if incremental else None
         if optimizer is None:
             optimizer = self._make_optimizer(
                 params.theta.size, params.theta.dtype, params.n_weights
             )
+        else:
+            optimizer = optimizer.copy()
         self._optimizer = optimizer
         if self._history is None:
             self._history = History(
                 early_stopping=early_stopping, monitor=self.early_stopping_metric
             )
+        history_mark = self._history.mark()
 
         hooks = self._epoch_hooks(X, Y)
         validation_score = None
@@ -464,32 +471,36 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
                 output, loss = evaluate(p, network, X_val, Y_val, sw_val)
                 return self._score_output(output, Y_val, sw_val), loss
 
-        run_epochs(
-            params,
-            network,
-            X,
-            Y,
-            sample_weight,
-            x_rows=train_rows,
-            optimizer=optimizer.rule,
-            schedule=optimizer.schedule,
-            # AdamW applies alpha as decoupled decay, not as a penalty term.
-            alpha=0.0 if self.solver == "adamw" else self.alpha,
-            max_grad_norm=self.max_grad_norm,
-            dropout=self._dropout_rates(params.L - 1),
-            batch_size=self._batch_size(Y.shape[0]),
-            max_iter=self.max_iter,
-            shuffle=self.shuffle,
-            random_state=random_state,
-            tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change,
-            history=self._history,
-            epoch_hooks=hooks,
-            validation_score=validation_score,
-            incremental=incremental,
-            verbose=bool(self.verbose),
-        )
-        self._set_history(self._history)
+        try:
+            run_epochs(
+                params,
+                network,
+                X,
+                Y,
+                sample_weight,
+                x_rows=train_rows,
+                optimizer=optimizer.rule,
+                schedule=optimizer.schedule,
+                # AdamW applies alpha as decoupled decay, not as a penalty term.
+                alpha=0.0 if self.solver == "adamw" else self.alpha,
+                max_grad_norm=self.max_grad_norm,
+                dropout=self._dropout_rates(params.L - 1),
+                batch_size=self._batch_size(Y.shape[0]),
+                max_iter=self.max_iter,
+                shuffle=self.shuffle,
+                random_state=random_state,
+                tol=self.tol,
+                n_iter_no_change=self.n_iter_no_change,
+                history=self._history,
+                epoch_hooks=hooks,
+                validation_score=validation_score,
+                incremental=incremental,
+                verbose=bool(self.verbose),
+            )
+            self._set_history(self._history)
+        except BaseException:
+            self._history.rollback(history_mark)
+            raise
 
     def _epoch_hooks(self, X, Y):
         """Begin/end hooks that run scikit-learn's callbacks, one task per epoch.

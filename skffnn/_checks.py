@@ -158,7 +158,10 @@ def _unchanged_on_error(fit_method):
     validate_data sets n_features_in_ (and the classifier classes_) before
     later checks can fail; a half-updated estimator would pass
     check_is_fitted and then fail in predict with an unrelated error, or
-    predict with weights that do not match its attributes.
+    predict with weights that do not match its attributes. Restoring the
+    attribute dict suffices because training continues on copies of the
+    weights and of the optimizer's state, and rolls back the history it
+    appends to when it raises (``_fit_stochastic``).
     """
 
     @functools.wraps(fit_method)

@@ -175,6 +175,50 @@ def test_interrupt_keeps_a_usable_model_that_partial_fit_continues(
     assert len(model.loss_curve_) == 4
 
 
+def raise_error(result):
+    raise RuntimeError("fault in the middle of an epoch")
+
+
+@pytest.mark.parametrize(
+    "params, k",
+    [
+        ({}, 2),
+        ({"early_stopping": True}, 2),
+        ({"solver": "sgd"}, 2),
+        # In the third epoch of a warm-started fit (4 batches per epoch),
+        # after two epochs were recorded, early stopping's best weights too.
+        ({"warm_start": True}, 10),
+        ({"warm_start": True, "early_stopping": True}, 8),
+    ],
+    ids=repr,
+)
+def test_an_error_midway_leaves_training_state_as_it_was(
+    classification, monkeypatch, params, k
+):
+    """The optimizer's moments and step count and the history (loss curve,
+    early stopping's best weights) go back with the weights: the next call
+    trains exactly as if the failed one had never happened."""
+    X, y = classification
+    kw = dict(hidden_layer_sizes=(16,), batch_size=50, random_state=0, **params)
+    continues = "warm_start" not in params
+    clean, failed = (FFNNClassifier(max_iter=3, **kw) for _ in range(2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for model in (clean, failed):
+            model.fit(X, y)
+        calls = fail_at_call(monkeypatch, k, raise_error)
+        with pytest.raises(RuntimeError, match="fault in the middle"):
+            failed.partial_fit(X, y) if continues else failed.fit(X, y)
+        assert calls["n"] == k
+        monkeypatch.undo()
+        for model in (clean, failed):
+            model.partial_fit(X, y) if continues else model.fit(X, y)
+    assert_same_weights(failed, clean)
+    assert failed.loss_curve_ == clean.loss_curve_
+    assert failed.t_ == clean.t_ and failed.n_iter_ == clean.n_iter_
+    assert failed.validation_scores_ == clean.validation_scores_
+
+
 def test_interrupt_with_early_stopping_keeps_the_best_weights(
     classification, monkeypatch
 ):

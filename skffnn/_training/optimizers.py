@@ -17,6 +17,7 @@ compiled loop over the part (``kernels``), with the same result bit for
 bit; the NumPy code below is what it compiles.
 """
 
+import copy
 import math
 from typing import NamedTuple
 
@@ -290,3 +291,15 @@ class OptimizerState(NamedTuple):
 
     rule: object
     schedule: object
+
+    def copy(self):
+        """A copy that training can advance while this one stays as it is.
+
+        The rule's state vectors are copied; its scratch vector is shared,
+        since nothing in it outlives a step.
+        """
+        rule = copy.copy(self.rule)
+        for name, value in vars(rule).items():
+            if isinstance(value, np.ndarray) and name != "_scratch":
+                setattr(rule, name, value.copy())
+        return OptimizerState(rule, copy.copy(self.schedule))

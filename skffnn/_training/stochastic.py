@@ -10,7 +10,7 @@ import signal
 import threading
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -19,6 +19,9 @@ from sklearn.exceptions import ConvergenceWarning
 from .._network import Buffers, draw_dropout_masks
 from . import kernels
 from .batch_step import BatchStep
+
+# History's per-epoch lists, which training only appends to.
+_CURVES = ("loss_curve", "validation_scores", "validation_loss_curve")
 
 
 @dataclass
@@ -42,6 +45,27 @@ class History:
     n_iter: int = 0
     t: int = 0
     best_theta: np.ndarray | None = None
+
+    def mark(self):
+        """What :meth:`rollback` returns to: the scalars, the curves' lengths
+        and a copy of the best weights (updated in place). O(1) in the
+        number of epochs recorded, so that partial_fit calls stay cheap."""
+        best = None if self.best_theta is None else self.best_theta.copy()
+        lengths = {
+            name: len(getattr(self, name))
+            for name in _CURVES
+            if getattr(self, name) is not None
+        }
+        return replace(self, best_theta=best), lengths
+
+    def rollback(self, mark):
+        """Forget what was recorded since ``mark()``, in place."""
+        saved, lengths = mark
+        for name, value in vars(saved).items():
+            if name in lengths:
+                del getattr(self, name)[lengths[name] :]
+            else:
+                setattr(self, name, value)
 
     def __post_init__(self):
         if self.early_stopping and self.validation_scores is None:
