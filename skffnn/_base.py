@@ -445,23 +445,22 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
             else:
                 sw_val = None
 
-        # Training changes the optimizer's state and the history in place.
-        # It continues on a copy of the former, and the latter is rolled
-        # back, so that a call raising midway leaves both as they were,
-        # beside the weights they belong to (see _unchanged_on_error).
         optimizer = self._optimizer if incremental else None
+        # Training changes the optimizer's state and the history in place:
+        # what it continues from is rolled back when the call raises
+        # midway, so that it stays beside the weights it belongs to (see
+        # _unchanged_on_error). Only validation moves the best weights.
+        optimizer_mark = None if optimizer is None else optimizer.mark()
         if optimizer is None:
             optimizer = self._make_optimizer(
                 params.theta.size, params.theta.dtype, params.n_weights
             )
-        else:
-            optimizer = optimizer.copy()
         self._optimizer = optimizer
         if self._history is None:
             self._history = History(
                 early_stopping=early_stopping, monitor=self.early_stopping_metric
             )
-        history_mark = self._history.mark()
+        history_mark = self._history.mark(keep_best=X_val is not None)
 
         hooks = self._epoch_hooks(X, Y)
         validation_score = None
@@ -499,6 +498,8 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
             )
             self._set_history(self._history)
         except BaseException:
+            if optimizer_mark is not None:
+                optimizer.rollback(optimizer_mark)
             self._history.rollback(history_mark)
             raise
 

@@ -159,9 +159,9 @@ def _unchanged_on_error(fit_method):
     later checks can fail; a half-updated estimator would pass
     check_is_fitted and then fail in predict with an unrelated error, or
     predict with weights that do not match its attributes. Restoring the
-    attribute dict suffices because training continues on copies of the
-    weights and of the optimizer's state, and rolls back the history it
-    appends to when it raises (``_fit_stochastic``).
+    attribute dict suffices because training continues on a copy of the
+    weights, and rolls back the optimizer's state and the history, which
+    it changes in place, when it raises (``_fit_stochastic``).
     """
 
     @functools.wraps(fit_method)

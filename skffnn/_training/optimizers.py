@@ -17,7 +17,6 @@ compiled loop over the part (``kernels``), with the same result bit for
 bit; the NumPy code below is what it compiles.
 """
 
-import copy
 import math
 from typing import NamedTuple
 
@@ -292,14 +291,42 @@ class OptimizerState(NamedTuple):
     rule: object
     schedule: object
 
-    def copy(self):
-        """A copy that training can advance while this one stays as it is.
+    def mark(self):
+        """What :meth:`rollback` returns to, taken before training continues.
 
-        The rule's state vectors are copied; its scratch vector is shared,
-        since nothing in it outlives a step.
+        The rule's state vectors are copied into buffers kept on the rule
+        for the purpose (allocated on the first call only: fresh memory
+        for a copy costs several times the copy itself); its scalars and
+        the schedule's are kept as they are.
         """
-        rule = copy.copy(self.rule)
-        for name, value in vars(rule).items():
-            if isinstance(value, np.ndarray) and name != "_scratch":
-                setattr(rule, name, value.copy())
-        return OptimizerState(rule, copy.copy(self.schedule))
+        backup = vars(self.rule).setdefault("_backup", {})
+        rule_state = dict(vars(self.rule))
+        for name, value in _state_vectors(rule_state):
+            saved = backup.get(name)
+            if (
+                saved is None
+                or saved.shape != value.shape
+                or saved.dtype != value.dtype
+            ):
+                saved = backup[name] = np.empty_like(value)
+            np.copyto(saved, value)
+        return rule_state, dict(vars(self.schedule))
+
+    def rollback(self, mark):
+        """Return rule and schedule to ``mark()``, in place."""
+        rule_state, schedule_state = mark
+        vars(self.rule).clear()
+        vars(self.rule).update(rule_state)
+        for name, value in _state_vectors(rule_state):
+            np.copyto(value, rule_state["_backup"][name])
+        vars(self.schedule).clear()
+        vars(self.schedule).update(schedule_state)
+
+
+def _state_vectors(attributes):
+    """The (name, array) pairs of a rule's state: public arrays (m, v, velocity)."""
+    return [
+        (name, value)
+        for name, value in attributes.items()
+        if isinstance(value, np.ndarray) and not name.startswith("_")
+    ]

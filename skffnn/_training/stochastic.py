@@ -46,11 +46,14 @@ class History:
     t: int = 0
     best_theta: np.ndarray | None = None
 
-    def mark(self):
+    def mark(self, keep_best=True):
         """What :meth:`rollback` returns to: the scalars, the curves' lengths
-        and a copy of the best weights (updated in place). O(1) in the
-        number of epochs recorded, so that partial_fit calls stay cheap."""
-        best = None if self.best_theta is None else self.best_theta.copy()
+        and, with ``keep_best``, a copy of the best weights (validation
+        updates them in place). O(1) in the number of epochs recorded, so
+        that long partial_fit streams stay cheap."""
+        best = self.best_theta
+        if keep_best and best is not None:
+            best = best.copy()
         lengths = {
             name: len(getattr(self, name))
             for name in _CURVES
