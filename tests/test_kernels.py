@@ -129,20 +129,15 @@ def test_penalty_in_the_update_equals_add_penalty_first(
 
     Without clipping the optimizer adds the penalty's gradient part by part
     within its step; with clipping (to a norm no gradient reaches) the
-    backward pass adds it whole with ``add_penalty``. Parts of 40 entries
-    cut through the weights/biases boundary.
+    backward pass adds it whole with ``add_penalty``. One part holds the
+    weights/biases boundary.
     """
     use(make_kernels() if make_kernels else False)
     # Parts of 48 float64 / 96 float32 entries: one holds the boundary at 680.
     monkeypatch.setattr("skffnn._training.batch_step.PART_BYTES", 48 * 8)
     rng = np.random.default_rng(2)
-    W0, b0 = (
-        [rng.normal(size=(30, 20)), rng.normal(size=(20, 4))],
-        [
-            rng.normal(size=20),
-            rng.normal(size=4),
-        ],
-    )
+    W0 = [rng.normal(size=(30, 20)), rng.normal(size=(20, 4))]
+    b0 = [rng.normal(size=20), rng.normal(size=4)]
     X = rng.normal(size=(16, 30)).astype(dtype)
     Y = np.eye(4, dtype=dtype)[rng.integers(0, 4, 16)]
     network = Network.build([ACTIVATIONS["relu"]], OUTPUT_LOSSES["log_loss"])
