@@ -99,10 +99,16 @@ CONTENDERS = {
 NUMPY_RULES = ("skffnn (defaults), SKFFNN_NUMBA=0", (DEFAULTS, {"SKFFNN_NUMBA": "0"}))
 
 
-def numba_installed():
-    import importlib.util
+def numba_kernels_on():
+    """Whether the default children train with the Numba kernels.
 
-    return importlib.util.find_spec("numba") is not None
+    Asked of skffnn itself, so that SKFFNN_NUMBA=0 or a Numba that fails to
+    load gives no row identical to the defaults. Importing Numba here does
+    not touch the children's memory: each runs in its own process.
+    """
+    from skffnn._training import kernels
+
+    return kernels.compiled() is not None
 
 
 def measure(estimator, n, input_dtype, env):
@@ -126,7 +132,7 @@ def measure(estimator, n, input_dtype, env):
 def rows_for_input(n, input_dtype):
     """Table rows of every contender on data of one dtype."""
     contenders = dict(CONTENDERS)
-    if numba_installed():
+    if numba_kernels_on():
         contenders[NUMPY_RULES[0]] = NUMPY_RULES[1]
     results = {
         name: measure(estimator, n, input_dtype, env)
