@@ -13,7 +13,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, _fit_context
 
 try:  # scikit-learn >= 1.9
     from sklearn.callback import CallbackSupportMixin, with_callbacks
@@ -92,6 +92,42 @@ def _build_network(activations, loss_name, huber_delta):
     objects, not their names, so a changed registry entry is seen.
     """
     return Network.build(activations, output_loss(loss_name, huber_delta))
+
+
+def _validation_arguments(validation_data, X_val, y_val, sample_weight_val):
+    """fit's validation set as (X_val, y_val, sample_weight_val), or None.
+
+    It comes either as ``validation_data=(X_val, y_val)`` or, in
+    scikit-learn's spelling (HistGradientBoosting), as the arguments
+    ``X_val`` and ``y_val``, which a Pipeline transforms like X when built
+    with ``transform_input=["X_val"]``. Only the arguments are checked
+    here; the data is checked like X and y by the estimator.
+    """
+    if validation_data is not None:
+        if X_val is not None or y_val is not None:
+            raise ValueError(
+                "Pass the validation set either as validation_data or as X_val "
+                "and y_val, not both."
+            )
+        try:
+            X_val, y_val = validation_data
+        except (TypeError, ValueError):
+            raise TypeError(
+                "validation_data must be a pair (X_val, y_val), got "
+                f"{type(validation_data).__name__}."
+            ) from None
+    elif X_val is None and y_val is None:
+        if sample_weight_val is not None:
+            raise ValueError(
+                "sample_weight_val is given without a validation set: pass "
+                "X_val and y_val too."
+            )
+        return None
+    elif y_val is None:
+        raise ValueError("X_val is given, but y_val is not.")
+    elif X_val is None:
+        raise ValueError("y_val is given, but X_val is not.")
+    return X_val, y_val, sample_weight_val
 
 
 class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
@@ -299,8 +335,67 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
         huber_delta = float(self.huber_delta) if loss_name == "huber" else None
         return _build_network(activations, loss_name, huber_delta)
 
+    @with_callbacks
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        validation_data=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
+        """Fit the network to data matrix X and targets y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values: class labels for the classifier (a label
+            indicator matrix for multilabel classification), real values
+            for the regressor.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights; each sample's loss is multiplied by its
+            weight.
+        validation_data : tuple (X_val, y_val), default=None
+            Held-out data scored after every epoch (stochastic solvers):
+            ``validation_scores_`` and ``validation_loss_curve_`` record it.
+            With early_stopping=True it replaces the validation_fraction
+            split, so all of X is trained on. The same as passing X_val and
+            y_val.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
+            The validation set's data, in scikit-learn's spelling (as in
+            HistGradientBoosting); give y_val with it. In a Pipeline, build
+            it with ``transform_input=["X_val"]`` (and metadata routing on)
+            so that X_val is transformed like X.
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            The validation set's targets.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Non-negative weights of the validation samples in the validation
+            score and loss (default: equal weights). The classifier's
+            class_weight does not apply to them.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(
+            X,
+            y,
+            sample_weight=sample_weight,
+            incremental=False,
+            validation=_validation_arguments(
+                validation_data, X_val, y_val, sample_weight_val
+            ),
+        )
+
     @_unchanged_on_error
-    def _fit(self, X, y, sample_weight=None, incremental=False, validation_data=None):
+    def _fit(self, X, y, sample_weight=None, incremental=False, validation=None):
         hidden = self._hidden_sizes()
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
@@ -348,10 +443,11 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
                     "dropout draws a new mask for every mini-batch; use a "
                     "stochastic solver ('adam', 'sgd', ...) instead of 'lbfgs'."
                 )
-            if validation_data is not None:
+            if validation is not None:
                 raise ValueError(
-                    "validation_data is used by the stochastic solvers, which "
-                    "train in epochs; solver='lbfgs' has no epochs to validate."
+                    "A validation set (validation_data, or X_val and y_val) is "
+                    "used by the stochastic solvers, which train in epochs; "
+                    "solver='lbfgs' has no epochs to validate."
                 )
             self._fit_lbfgs(params, network, X, Y, sample_weight)
         else:
@@ -363,7 +459,7 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
                 sample_weight,
                 random_state,
                 incremental,
-                validation_data,
+                validation,
             )
         self._set_layers(params)
         return self
@@ -422,15 +518,14 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
         sample_weight,
         random_state,
         incremental,
-        validation_data=None,
+        validation=None,
     ):
         # A stream has no held-out set: partial_fit trains on all it is given
         # and monitors the training loss, whatever early_stopping says.
         early_stopping = self.early_stopping and not incremental
         X_val, train_rows = None, None
-        if validation_data is not None:
-            X_val, Y_val = self._validation_set(validation_data, Y.dtype)
-            sw_val = None
+        if validation is not None:
+            X_val, Y_val, sw_val = self._validation_set(*validation, Y.dtype)
         elif early_stopping:
             train_rows, val_rows = self._split_validation(
                 Y, sample_weight, random_state
@@ -546,15 +641,13 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
         """y as the user gave it, from the encoded targets (lazily)."""
         return lambda: self._decode_targets(Y)
 
-    def _validation_set(self, validation_data, dtype):
-        """(X_val, Y_val) from fit's validation_data, checked like X and y."""
-        try:
-            X_val, y_val = validation_data
-        except (TypeError, ValueError):
-            raise TypeError(
-                "validation_data must be a pair (X_val, y_val), got "
-                f"{type(validation_data).__name__}."
-            ) from None
+    def _validation_set(self, X_val, y_val, sample_weight_val, dtype):
+        """(X_val, Y_val, sample_weight_val) checked like X, y and sample_weight.
+
+        The weights (None when not given) weigh the validation score and
+        loss; class_weight does not apply to them, as in scikit-learn's
+        HistGradientBoosting.
+        """
         X_val = validate_data(
             self,
             X_val,
@@ -565,10 +658,26 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
         Y_val = self._encode_validation_targets(y_val)
         if Y_val.shape[0] != X_val.shape[0]:
             raise ValueError(
-                f"validation_data has {X_val.shape[0]} samples in X_val but "
+                f"The validation set has {X_val.shape[0]} samples in X_val but "
                 f"{Y_val.shape[0]} in y_val."
             )
-        return _cast(X_val, dtype, "X_val"), _cast(Y_val, dtype, "y_val")
+        if sample_weight_val is not None:
+            try:
+                sample_weight_val = _check_sample_weight(
+                    sample_weight_val, X_val, dtype=np.float64, ensure_non_negative=True
+                )
+            except ValueError as error:  # its messages say "sample_weight"
+                raise ValueError(f"sample_weight_val: {error}") from None
+            if not sample_weight_val.any():
+                raise ValueError(
+                    "sample_weight_val is zero for every validation sample: the "
+                    "validation score would be undefined."
+                )
+            sample_weight_val = _cast_weights(
+                sample_weight_val, dtype, "sample_weight_val"
+            )
+        X_val, Y_val = _cast(X_val, dtype, "X_val"), _cast(Y_val, dtype, "y_val")
+        return X_val, Y_val, sample_weight_val
 
     def _split_validation(self, Y, sample_weight, random_state):
         """Hold out validation_fraction of the rows (at least 2) for early stopping.

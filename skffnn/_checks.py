@@ -110,20 +110,20 @@ def _too_large(name, dtype):
     )
 
 
-def _cast_weights(sample_weight, dtype):
+def _cast_weights(sample_weight, dtype, name="sample_weight"):
     """Sample weights in the compute dtype, which must hold their sum too."""
-    sample_weight = _cast(sample_weight, dtype, "sample_weight")
+    sample_weight = _cast(sample_weight, dtype, name)
     with np.errstate(over="ignore"):
         total = sample_weight.sum()
     if not np.isfinite(total):
         raise ValueError(
-            f"sample_weight sums to more than the compute dtype {dtype} holds "
+            f"{name} sums to more than the compute dtype {dtype} holds "
             f"({np.finfo(dtype).max:.3g}). Set dtype='float64' or divide the "
             "weights by a common factor."
         )
     if total == 0:
         raise ValueError(
-            f"sample_weight has no weight left in the compute dtype {dtype}: "
+            f"{name} has no weight left in the compute dtype {dtype}: "
             f"its weights are below {np.finfo(dtype).smallest_subnormal:.3g}. "
             "Set dtype='float64' or multiply the weights by a common factor."
         )

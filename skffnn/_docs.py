@@ -168,7 +168,7 @@ loss_ : float
 
     validation_scores_ : list of float or None
         Validation score after each epoch when early_stopping is on or
-        validation_data is given.
+        fit is given a validation set (X_val and y_val, or validation_data).
 
     validation_loss_curve_ : list of float or None
         Validation loss (weighted mean, without penalty) after each epoch,

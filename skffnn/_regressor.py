@@ -176,39 +176,6 @@ default='squared_error'
             return np.nan
         return r2_score(Y, output, sample_weight=sample_weight)
 
-    @with_callbacks
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None, validation_data=None):
-        """Fit the network to data matrix X and targets y.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Target values.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights; each sample's loss is multiplied by its
-            weight.
-        validation_data : tuple (X_val, y_val), default=None
-            Held-out data scored after every epoch (stochastic solvers):
-            ``validation_scores_`` and ``validation_loss_curve_`` record it.
-            With early_stopping=True it replaces the validation_fraction
-            split, so all of X is trained on.
-
-        Returns
-        -------
-        self : FFNNRegressor
-            The fitted estimator.
-        """
-        return self._fit(
-            X,
-            y,
-            sample_weight=sample_weight,
-            incremental=False,
-            validation_data=validation_data,
-        )
-
     @available_if(lambda est: est._check_solver())
     @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)

@@ -408,6 +408,100 @@ def test_validation_data_errors():
         model.fit(X, y, validation_data=(X[:, :3], y))
     with pytest.raises(ValueError, match="no epochs"):
         FFNNClassifier(solver="lbfgs").fit(X, y, validation_data=(X, y))
+    with pytest.raises(ValueError, match="no epochs"):
+        FFNNClassifier(solver="lbfgs").fit(X, y, X_val=X, y_val=y)
+    with pytest.raises(ValueError, match="either as validation_data or as X_val"):
+        model.fit(X, y, validation_data=(X, y), X_val=X)
+    with pytest.raises(ValueError, match="X_val is given, but y_val is not"):
+        model.fit(X, y, X_val=X)
+    with pytest.raises(ValueError, match="y_val is given, but X_val is not"):
+        model.fit(X, y, y_val=y)
+    with pytest.raises(ValueError, match="sample_weight_val is given without"):
+        model.fit(X, y, sample_weight_val=np.ones(len(y)))
+    with pytest.raises(ValueError, match="samples in X_val but 5 in y_val"):
+        model.fit(X, y, X_val=X[:10], y_val=y[:5])
+    with pytest.raises(ValueError, match="sample_weight_val: .*shape"):
+        model.fit(X, y, X_val=X[:10], y_val=y[:10], sample_weight_val=np.ones(5))
+    with pytest.raises(ValueError, match="sample_weight_val: .*[Nn]egative"):
+        model.fit(X, y, X_val=X[:3], y_val=y[:3], sample_weight_val=[1, -1, 1])
+    with pytest.raises(ValueError, match="sample_weight_val"):
+        model.fit(X, y, X_val=X[:3], y_val=y[:3], sample_weight_val=np.zeros(3))
+
+
+def test_X_val_and_y_val_are_validation_data_in_sklearn_spelling():
+    X, y = load_digits(return_X_y=True)
+    X = X / 16
+    kw = dict(hidden_layer_sizes=(16,), max_iter=4, random_state=0, dtype="float64")
+    pair = FFNNClassifier(early_stopping=True, **kw)
+    pair.fit(X[:1200], y[:1200], validation_data=(X[1200:], y[1200:]))
+    spelled = FFNNClassifier(early_stopping=True, **kw)
+    spelled.fit(X[:1200], y[:1200], X_val=X[1200:], y_val=y[1200:])
+    assert spelled.validation_scores_ == pair.validation_scores_
+    assert spelled.validation_loss_curve_ == pair.validation_loss_curve_
+    for a, b in zip(spelled.coefs_, pair.coefs_):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_sample_weight_val_weighs_the_validation_score_and_loss():
+    from sklearn.metrics import log_loss, r2_score
+
+    X, y = load_digits(return_X_y=True)
+    X = X / 16
+    X_val, y_val = X[1000:], y[1000:]
+    weights = np.random.default_rng(0).uniform(0, 3, len(y_val)) * (y_val < 5)
+    model = FFNNClassifier((16,), max_iter=3, random_state=0, dtype="float64")
+    model.fit(X[:1000], y[:1000], X_val=X_val, y_val=y_val, sample_weight_val=weights)
+    # Without early stopping the last epoch's weights are kept, so the last
+    # recorded figures are those of the fitted model.
+    weighted = model.score(X_val, y_val, sample_weight=weights)
+    assert model.validation_scores_[-1] == pytest.approx(weighted, rel=1e-12)
+    assert weighted != pytest.approx(model.score(X_val, y_val), rel=1e-3)
+    np.testing.assert_allclose(
+        model.validation_loss_curve_[-1],
+        log_loss(y_val, model.predict_proba(X_val), sample_weight=weights),
+        rtol=1e-10,
+    )
+
+    target = X[:, 20] - X[:, 43]
+    regressor = FFNNRegressor(
+        hidden_layer_sizes=(8,), max_iter=3, random_state=0, dtype="float64"
+    )
+    regressor.fit(
+        X[:1000],
+        target[:1000],
+        validation_data=(X_val, target[1000:]),
+        sample_weight_val=weights,
+    )
+    expected = r2_score(target[1000:], regressor.predict(X_val), sample_weight=weights)
+    assert regressor.validation_scores_[-1] == pytest.approx(expected, rel=1e-10)
+
+
+def test_X_val_is_transformed_by_a_pipeline_with_transform_input():
+    # The Pipeline transforms X_val with the steps before the network, as
+    # it does X, so the scores are those of a network fitted on scaled data.
+    import sklearn
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_digits(return_X_y=True)
+    X_train, y_train, X_val, y_val = X[:1200], y[:1200], X[1200:], y[1200:]
+    kw = dict(hidden_layer_sizes=(16,), max_iter=4, random_state=0, dtype="float64")
+    with sklearn.config_context(enable_metadata_routing=True):
+        model = FFNNClassifier(early_stopping=True, **kw)
+        model.set_fit_request(X_val=True, y_val=True)
+        pipe = Pipeline(
+            [("scale", StandardScaler()), ("ffnn", model)], transform_input=["X_val"]
+        )
+        pipe.fit(X_train, y_train, X_val=X_val, y_val=y_val)
+    scaler = StandardScaler().fit(X_train)
+    direct = FFNNClassifier(early_stopping=True, **kw).fit(
+        scaler.transform(X_train),
+        y_train,
+        X_val=scaler.transform(X_val),
+        y_val=y_val,
+    )
+    assert pipe[-1].validation_scores_ == direct.validation_scores_
+    assert pipe[-1].validation_loss_curve_ == direct.validation_loss_curve_
 
 
 class _CountingCallback:
