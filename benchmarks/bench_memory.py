@@ -7,8 +7,14 @@ data (deterministic seed), resets its peak-RSS mark (``/proc/self/clear_refs``)
 and reads its RSS as the baseline, fits for 2 epochs (hidden (256, 128),
 default settings otherwise) and reads the peak RSS of the fit (VmHWM). The
 table gives the baseline, the peak, the growth during fit, that growth in
-units of the size of X, and the ratio of peaks skffnn / MLP; the last
-column is the process's whole-life ``ru_maxrss``. Where the peak cannot be
+units of the size of X, the ratio of peaks skffnn / MLP, and what the
+process still holds after fit beyond its baseline, split into anonymous
+memory and pages of mapped files (``RssAnon`` / ``RssFile``); the last
+column is the process's whole-life ``ru_maxrss``. File pages (a shared
+library such as Numba's LLVM) are counted in every process's RSS but
+exist once in memory for all processes mapping them, and the kernel can
+drop them and read them again; anonymous memory is each process's own.
+Where the peak cannot be
 reset, ``ru_maxrss`` before and after fit are used instead (the data
 generation then counts in the baseline peak, and a small growth may hide).
 
@@ -74,6 +80,7 @@ estimator = {estimator}
 release_free_heap()
 exact = reset_peak()
 before = status_mb("VmRSS") if exact else maxrss_mb()
+anon_before, file_before = status_mb("RssAnon"), status_mb("RssFile")
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
     estimator.fit(X, y)
@@ -81,6 +88,8 @@ after = status_mb("VmHWM") if exact else maxrss_mb()
 print(json.dumps({{
     "before": before, "after": after, "maxrss": maxrss_mb(),
     "x_mb": X.nbytes / 2**20, "exact": exact,
+    "anon": status_mb("RssAnon") - anon_before,
+    "file": status_mb("RssFile") - file_before,
 }}))
 """
 
@@ -154,6 +163,7 @@ def rows_for_input(n, input_dtype):
                 f"{growth:.0f}",
                 f"{growth / r['x_mb']:.2f}",
                 ratio,
+                f"{r['anon']:.0f} / {r['file']:.0f}",
                 f"{r['maxrss']:.0f}" + ("" if r["exact"] else " *"),
             ]
         )
@@ -178,14 +188,19 @@ def main(argv=None):
     print(
         f"Fit of 2 epochs on {args.n} x 784 synthetic MNIST-like rows, hidden "
         f"{HIDDEN}, each contender in its own process. Sizes in MiB"
-        "; growth = peak during fit - RSS before fit (* : ru_maxrss fallback)."
+        "; growth = peak during fit - RSS before fit (* : ru_maxrss fallback); "
+        "kept anon / file = RSS still held after fit beyond the RSS before it, "
+        "split into anonymous memory and pages of mapped files (shared "
+        "libraries such as Numba's LLVM, which processes share and the kernel "
+        "can drop and read again)."
     )
     print()
     rows = []
     for input_dtype in args.inputs:
         rows += rows_for_input(args.n, input_dtype)
     headers = ["contender", "X dtype", "X MiB", "RSS before", "peak in fit"]
-    headers += ["growth", "growth / X", "peak vs MLP", "ru_maxrss"]
+    headers += ["growth", "growth / X", "peak vs MLP", "kept anon / file"]
+    headers += ["ru_maxrss"]
     print(format_table(headers, rows))
 
 
