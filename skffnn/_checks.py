@@ -170,8 +170,21 @@ def _unchanged_on_error(fit_method):
         try:
             return fit_method(self, *args, **kwargs)
         except BaseException:
+            lifecycle = {
+                key: self.__dict__[key]
+                for key in _CALLBACK_LIFECYCLE
+                if key in self.__dict__
+            }
             self.__dict__.clear()
             self.__dict__.update(state)
+            self.__dict__.update(lifecycle)
             raise
 
     return fit_or_restore
+
+
+# Set during a fit by scikit-learn's callback machinery (the root context
+# and the callbacks set up), which tears them down and removes them once
+# the method decorated by with_callbacks returns or raises. A failed fit
+# keeps them, or its callbacks would never be torn down.
+_CALLBACK_LIFECYCLE = ("_callback_fit_ctx", "_skl_callbacks_to_teardown")

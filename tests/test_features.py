@@ -542,6 +542,44 @@ def test_callbacks_see_one_task_per_epoch():
     assert callback.final == callback.scores[-1]
 
 
+class _FailingCallback(_CountingCallback):
+    """Records its setup and teardown, and raises at the end of an epoch."""
+
+    def __init__(self, fail_at):
+        super().__init__()
+        self.log, self.fail_at = [], fail_at
+
+    def setup(self, estimator, context):
+        self.log.append("setup")
+
+    def teardown(self, estimator, context):
+        self.log.append("teardown")
+
+    def on_fit_task_end(
+        self, estimator, context, *, X=None, y=None, fitted_estimator=None
+    ):
+        if context.task_name == "epoch" and len(self.scores) + 1 == self.fail_at:
+            raise RuntimeError("callback failed")
+        return super().on_fit_task_end(
+            estimator, context, X=X, y=y, fitted_estimator=fitted_estimator
+        )
+
+
+def test_a_fit_that_raises_still_tears_its_callbacks_down():
+    # The failed fit leaves the estimator as it was, but the callbacks'
+    # lifecycle (scikit-learn's) must still end: a progress bar is closed,
+    # a log file flushed.
+    pytest.importorskip("sklearn.callback")
+    X, y = load_digits(return_X_y=True)
+    callback = _FailingCallback(fail_at=2)
+    model = FFNNClassifier((16,), max_iter=5, random_state=0).set_callbacks(callback)
+    with pytest.raises(RuntimeError, match="callback failed"):
+        model.fit(X / 16, y)
+    assert callback.log == ["setup", "teardown"]
+    assert not hasattr(model, "_callback_fit_ctx")
+    assert not hasattr(model, "coefs_")
+
+
 def test_a_callback_can_stop_training():
     pytest.importorskip("sklearn.callback")
     X, y = load_digits(return_X_y=True)
