@@ -525,7 +525,7 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
         early_stopping = self.early_stopping and not incremental
         X_val, train_rows = None, None
         if validation is not None:
-            X_val, Y_val, sw_val = self._validation_set(*validation, Y.dtype)
+            X_val, Y_val, sw_val = self._validation_set(*validation, Y)
         elif early_stopping:
             train_rows, val_rows = self._split_validation(
                 Y, sample_weight, random_state
@@ -641,21 +641,29 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
         """y as the user gave it, from the encoded targets (lazily)."""
         return lambda: self._decode_targets(Y)
 
-    def _validation_set(self, X_val, y_val, sample_weight_val, dtype):
+    def _validation_set(self, X_val, y_val, sample_weight_val, Y):
         """(X_val, Y_val, sample_weight_val) checked like X, y and sample_weight.
 
-        The weights (None when not given) weigh the validation score and
-        loss; class_weight does not apply to them, as in scikit-learn's
-        HistGradientBoosting.
+        Y is the encoded training target, whose dtype and number of outputs
+        the validation set must share. The weights (None when not given)
+        weigh the validation score and loss; class_weight does not apply to
+        them, as in scikit-learn's HistGradientBoosting.
         """
-        X_val = validate_data(
-            self,
-            X_val,
-            accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32),
-            reset=False,
-        )
+        try:
+            X_val = validate_data(
+                self,
+                X_val,
+                accept_sparse=["csr", "csc"],
+                dtype=(np.float64, np.float32),
+                reset=False,
+            )
+        except ValueError as error:  # its messages say "X"
+            raise ValueError(f"X_val: {error}") from None
         Y_val = self._encode_validation_targets(y_val)
+        if Y_val.shape[1] != Y.shape[1]:
+            raise ValueError(
+                f"y_val has {Y_val.shape[1]} outputs per sample but y has {Y.shape[1]}."
+            )
         if Y_val.shape[0] != X_val.shape[0]:
             raise ValueError(
                 f"The validation set has {X_val.shape[0]} samples in X_val but "
@@ -674,9 +682,9 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
                     "validation score would be undefined."
                 )
             sample_weight_val = _cast_weights(
-                sample_weight_val, dtype, "sample_weight_val"
+                sample_weight_val, Y.dtype, "sample_weight_val"
             )
-        X_val, Y_val = _cast(X_val, dtype, "X_val"), _cast(Y_val, dtype, "y_val")
+        X_val, Y_val = _cast(X_val, Y.dtype, "X_val"), _cast(Y_val, Y.dtype, "y_val")
         return X_val, Y_val, sample_weight_val
 
     def _split_validation(self, Y, sample_weight, random_state):
@@ -837,7 +845,18 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
             output = predict(params, network, X, depth)
             return _finite_output(output, X)
 
-    def fit_transform(self, X, y, sample_weight=None, layer=-1):
+    def fit_transform(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        layer=-1,
+        *,
+        validation_data=None,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit the network, then return the activations of a hidden layer.
 
         Parameters
@@ -850,13 +869,26 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
             Sample weights.
         layer : int, default=-1
             Hidden layer, as in :meth:`transform`.
+        validation_data, X_val, y_val, sample_weight_val : default=None
+            The validation set, as in :meth:`fit`. A Pipeline routes the
+            arguments requested with ``set_fit_request`` here when the
+            network is one of its intermediate steps.
 
         Returns
         -------
         a : ndarray of shape (n_samples, n_l)
-            ``fit(X, y).transform(X, layer)``.
+            ``fit(X, y, ...).transform(X, layer)``.
         """
-        return self.fit(X, y, sample_weight=sample_weight).transform(X, layer=layer)
+        self.fit(
+            X,
+            y,
+            sample_weight=sample_weight,
+            validation_data=validation_data,
+            X_val=X_val,
+            y_val=y_val,
+            sample_weight_val=sample_weight_val,
+        )
+        return self.transform(X, layer=layer)
 
     def _validate_predict_input(self, X):
         """X as float64 for prediction, with scikit-learn's checks.

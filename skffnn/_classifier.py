@@ -285,7 +285,23 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         y = np.asarray(y)
         if y.ndim == 2 and y.shape[1] == 1:
             y = y.ravel()
-        if not self._label_binarizer.y_type_.startswith("multilabel"):
+        if self._label_binarizer.y_type_.startswith("multilabel"):
+            if type_of_target(y) != "multilabel-indicator":
+                raise ValueError(
+                    "y_val must be a label indicator matrix (0 or 1 per class), "
+                    f"as y was; got {type_of_target(y)} targets of shape {y.shape}."
+                )
+            if y.shape[1] != len(self.classes_):
+                raise ValueError(
+                    f"y_val has {y.shape[1]} outputs per sample but y has "
+                    f"{len(self.classes_)}."
+                )
+        elif y.ndim != 1:
+            raise ValueError(
+                "y_val must hold one label per sample, as y did; got an array "
+                f"of shape {y.shape}."
+            )
+        else:
             unseen = np.setdiff1d(np.unique(y), self.classes_)
             if len(unseen):
                 raise ValueError(

@@ -168,7 +168,10 @@ loss_ : float
 
     validation_scores_ : list of float or None
         Validation score after each epoch when early_stopping is on or
-        fit is given a validation set (X_val and y_val, or validation_data).
+        fit is given a validation set (X_val and y_val, or validation_data),
+        weighted by sample_weight_val when given (class_weight does not
+        apply to a given validation set; it does to the early stopping
+        split).
 
     validation_loss_curve_ : list of float or None
         Validation loss (weighted mean, without penalty) after each epoch,

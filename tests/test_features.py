@@ -1,5 +1,7 @@
 """Features beyond MLP: activations, weight initialization, robust losses."""
 
+import pickle
+
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
@@ -426,6 +428,27 @@ def test_validation_data_errors():
         model.fit(X, y, X_val=X[:3], y_val=y[:3], sample_weight_val=[1, -1, 1])
     with pytest.raises(ValueError, match="sample_weight_val"):
         model.fit(X, y, X_val=X[:3], y_val=y[:3], sample_weight_val=np.zeros(3))
+    with pytest.raises(ValueError, match="X_val: X has 3 features"):
+        model.fit(X, y, X_val=X[:10, :3], y_val=y[:10])
+    with pytest.raises(ValueError, match="y_val must hold one label per sample"):
+        model.fit(X, y, X_val=X[:10], y_val=np.eye(10)[y[:10]])
+    multilabel = np.eye(10)[y][:, :3]
+    with pytest.raises(ValueError, match="y_val must be a label indicator matrix"):
+        model.fit(X, multilabel, X_val=X[:10], y_val=y[:10] % 3)
+    with pytest.raises(ValueError, match="y_val has 4 outputs per sample but y has 3"):
+        model.fit(X, multilabel, X_val=X[:10], y_val=np.eye(10)[y[:10]][:, :4])
+
+
+def test_a_regressor_refuses_y_val_of_another_width_before_training():
+    X, y = load_digits(return_X_y=True)
+    Y = np.column_stack([X[:, 20], X[:, 43]])
+    model = FFNNRegressor(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    model.fit(X, Y)
+    fitted = pickle.dumps(model)
+    for y_val in (Y[:10, 0], np.column_stack([Y[:10], Y[:10, 0]])):
+        with pytest.raises(ValueError, match="outputs per sample but y has 2"):
+            model.fit(X, Y, X_val=X[:10], y_val=y_val)
+        assert pickle.dumps(model) == fitted
 
 
 def test_X_val_and_y_val_are_validation_data_in_sklearn_spelling():
@@ -502,6 +525,27 @@ def test_X_val_is_transformed_by_a_pipeline_with_transform_input():
     )
     assert pipe[-1].validation_scores_ == direct.validation_scores_
     assert pipe[-1].validation_loss_curve_ == direct.validation_loss_curve_
+
+
+def test_X_val_reaches_the_network_as_an_intermediate_pipeline_step():
+    # Routed metadata goes to fit_transform when the network feeds a later
+    # step (the network as a feature extractor).
+    import sklearn
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    X, y = load_digits(return_X_y=True)
+    X = X / 16
+    kw = dict(hidden_layer_sizes=(16,), max_iter=3, random_state=0, dtype="float64")
+    with sklearn.config_context(enable_metadata_routing=True):
+        network = FFNNClassifier(**kw).set_fit_request(X_val=True, y_val=True)
+        pipe = Pipeline([("ffnn", network), ("logistic", LogisticRegression())])
+        pipe.fit(X[:1200], y[:1200], X_val=X[1200:], y_val=y[1200:])
+    direct = FFNNClassifier(**kw).fit(
+        X[:1200], y[:1200], X_val=X[1200:], y_val=y[1200:]
+    )
+    assert len(direct.validation_scores_) == 3
+    assert pipe[0].validation_scores_ == direct.validation_scores_
 
 
 class _CountingCallback:
