@@ -239,6 +239,17 @@ def test_interrupt_with_early_stopping_keeps_the_best_weights(
 
 def test_ctrl_c_stops_after_the_current_batch(classification, monkeypatch):
     """A SIGINT during batch k lets batch k finish its update, then stops."""
+    # A shell starts background jobs with SIGINT ignored, and then Python
+    # installs no handler of its own; training leaves any handler but
+    # Python's alone, so the test sets Python's.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        _check_ctrl_c_stops_after_the_current_batch(classification, monkeypatch)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _check_ctrl_c_stops_after_the_current_batch(classification, monkeypatch):
     X, y = classification
     kw = dict(hidden_layer_sizes=(16,), batch_size=20, max_iter=50, random_state=0)
     k = 13
