@@ -371,7 +371,10 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
             The validation set's data, in scikit-learn's spelling (as in
             HistGradientBoosting); give y_val with it. In a Pipeline, build
             it with ``transform_input=["X_val"]`` (and metadata routing on)
-            so that X_val is transformed like X.
+            so that X_val is transformed like X. Under cross-validation,
+            scikit-learn splits every fit argument with as many rows as X
+            along with X, so an X_val of exactly that length would be split
+            too.
         y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
             The validation set's targets.
         sample_weight_val : array-like of shape (n_val,), default=None
