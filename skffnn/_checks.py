@@ -112,6 +112,10 @@ def _too_large(name, dtype):
 
 def _cast_weights(sample_weight, dtype, name="sample_weight"):
     """Sample weights in the compute dtype, which must hold their sum too."""
+    # scikit-learn >= 1.7 refuses all-zero weights itself; older versions
+    # let them through, and the checks below would blame the dtype.
+    if not sample_weight.any():
+        raise ValueError(f"{name} must contain at least one non-zero number.")
     sample_weight = _cast(sample_weight, dtype, name)
     with np.errstate(over="ignore"):
         total = sample_weight.sum()

@@ -243,6 +243,11 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
                 self.class_weight, classes=self.classes_, y=labels
             )
         per_sample = self.class_weight_[np.searchsorted(self.classes_, labels)]
+        if not per_sample.any():
+            raise ValueError(
+                "class_weight gives every sample a weight of zero (classes "
+                f"{np.unique(labels).tolist()} of y): nothing would be trained."
+            )
         return per_sample if sample_weight is None else sample_weight * per_sample
 
     def score(self, X, y, sample_weight=None):

@@ -196,6 +196,24 @@ def test_early_stopping_split_without_weight_on_one_side(Estimator, X):
         )
 
 
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_class_weight_that_zeroes_every_sample(solver, X):
+    y = target(FFNNClassifier)
+    model = FFNNClassifier(**SMALL, solver=solver, class_weight={0: 0, 1: 0, 2: 0})
+    with pytest.raises(ValueError, match="class_weight gives every sample a weight"):
+        model.fit(X, y)
+    # A class without weight is fine while another one keeps some.
+    FFNNClassifier(**SMALL, solver=solver, class_weight={0: 0, 1: 1, 2: 1}).fit(X, y)
+
+
+def test_all_zero_weights_are_named_whatever_scikit_learn_checks():
+    # scikit-learn < 1.7 lets all-zero weights through _check_sample_weight.
+    from skffnn._checks import _cast_weights
+
+    with pytest.raises(ValueError, match="sample_weight_val must contain at least"):
+        _cast_weights(np.zeros(3), np.float32, "sample_weight_val")
+
+
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_score_sample_weight_of_wrong_length(Estimator, X):
     model = fitted(Estimator, X)
