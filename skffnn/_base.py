@@ -848,18 +848,7 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
             output = predict(params, network, X, depth)
             return _finite_output(output, X)
 
-    def fit_transform(
-        self,
-        X,
-        y,
-        sample_weight=None,
-        layer=-1,
-        *,
-        validation_data=None,
-        X_val=None,
-        y_val=None,
-        sample_weight_val=None,
-    ):
+    def fit_transform(self, X, y, sample_weight=None, layer=-1, **fit_params):
         """Fit the network, then return the activations of a hidden layer.
 
         Parameters
@@ -872,25 +861,19 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
             Sample weights.
         layer : int, default=-1
             Hidden layer, as in :meth:`transform`.
-        validation_data, X_val, y_val, sample_weight_val : default=None
-            The validation set, as in :meth:`fit`. A Pipeline routes the
-            arguments requested with ``set_fit_request`` here when the
-            network is one of its intermediate steps.
+        **fit_params : dict
+            The validation set (``validation_data``, or ``X_val``,
+            ``y_val`` and ``sample_weight_val``), passed on to :meth:`fit`.
+            A Pipeline routes the arguments requested with
+            ``set_fit_request`` here when the network is one of its
+            intermediate steps.
 
         Returns
         -------
         a : ndarray of shape (n_samples, n_l)
             ``fit(X, y, ...).transform(X, layer)``.
         """
-        self.fit(
-            X,
-            y,
-            sample_weight=sample_weight,
-            validation_data=validation_data,
-            X_val=X_val,
-            y_val=y_val,
-            sample_weight_val=sample_weight_val,
-        )
+        self.fit(X, y, sample_weight=sample_weight, **fit_params)
         return self.transform(X, layer=layer)
 
     def _validate_predict_input(self, X):
