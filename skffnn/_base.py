@@ -679,11 +679,6 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
                 )
             except ValueError as error:  # its messages say "sample_weight"
                 raise ValueError(f"sample_weight_val: {error}") from None
-            if not sample_weight_val.any():
-                raise ValueError(
-                    "sample_weight_val is zero for every validation sample: the "
-                    "validation score would be undefined."
-                )
             sample_weight_val = _cast_weights(
                 sample_weight_val, Y.dtype, "sample_weight_val"
             )
