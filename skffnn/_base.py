@@ -130,6 +130,12 @@ def _validation_arguments(validation_data, X_val, y_val, sample_weight_val):
     return X_val, y_val, sample_weight_val
 
 
+def _check_validation_outputs(n_val, n):
+    """Refuse a y_val with n_val outputs (or labels) per sample where y has n."""
+    if n_val != n:
+        raise ValueError(f"y_val has {n_val} outputs per sample but y has {n}.")
+
+
 class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     """Base class of the feed-forward network estimators; use a subclass."""
 
@@ -663,10 +669,7 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
         except ValueError as error:  # its messages say "X"
             raise ValueError(f"X_val: {error}") from None
         Y_val = self._encode_validation_targets(y_val)
-        if Y_val.shape[1] != Y.shape[1]:
-            raise ValueError(
-                f"y_val has {Y_val.shape[1]} outputs per sample but y has {Y.shape[1]}."
-            )
+        _check_validation_outputs(Y_val.shape[1], Y.shape[1])
         if Y_val.shape[0] != X_val.shape[0]:
             raise ValueError(
                 f"The validation set has {X_val.shape[0]} samples in X_val but "

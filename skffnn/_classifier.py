@@ -16,7 +16,7 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from . import _docs
-from ._base import BaseFFNN, with_callbacks
+from ._base import BaseFFNN, _check_validation_outputs, with_callbacks
 from ._checks import _unchanged_on_error
 
 
@@ -296,11 +296,8 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
                     "y_val must be a label indicator matrix (0 or 1 per class), "
                     f"as y was; got {type_of_target(y)} targets of shape {y.shape}."
                 )
-            if y.shape[1] != len(self.classes_):
-                raise ValueError(
-                    f"y_val has {y.shape[1]} outputs per sample but y has "
-                    f"{len(self.classes_)}."
-                )
+            # Before LabelBinarizer, whose own error would not name y_val.
+            _check_validation_outputs(y.shape[1], len(self.classes_))
         elif y.ndim != 1:
             raise ValueError(
                 "y_val must hold one label per sample, as y did; got an array "
