@@ -1,6 +1,6 @@
 """Reference rows for bench_training: what plain NumPy reaches on this machine.
 
-Two loops over the same batches as the contenders, in float32, with the
+Three loops over the same batches as the contenders, in float32, with the
 same BLAS and the same buffers-once discipline as skffnn:
 
 - ``minimal adam``: the shortest correct training loop, written as a user
@@ -11,11 +11,24 @@ same BLAS and the same buffers-once discipline as skffnn:
   matrix products are run, with no activation, loss or update in between.
   No NumPy implementation of this network can take less time, so its
   "% of peak" bounds what any NumPy training loop can reach here.
+- ``GEMMs + gathering + adam step``: the same, plus the one part of a
+  training step no Adam loop can leave out, the update of every parameter,
+  made as cheaply as skffnn can make it: one compiled pass over theta with
+  Numba (skffnn's own kernel), NumPy's passes without. Its "% of peak"
+  bounds what a correct Adam loop can reach with the update on one core
+  (NumPy's OpenBLAS threads keep the other busy between products).
 """
 
 import numpy as np
 
 N_CLASSES = 10
+
+# The loops, by the name bench_training prints.
+KINDS = {
+    "minimal": "NumPy minimal adam",
+    "gemms": "NumPy GEMMs + gathering only",
+    "gemms+adam": "NumPy GEMMs + gathering + adam step",
+}
 
 
 class NumpyLoopRun:
@@ -29,31 +42,34 @@ class NumpyLoopRun:
         Integer labels in 0 ... N_CLASSES - 1.
     hidden : tuple of int
     batch_size : int
-    gemm_only : bool, default=False
-        Run only the gathering and the matrix products.
+    kind : {"minimal", "gemms", "gemms+adam"}, default="minimal"
+        The loop (see the module docstring): the minimal Adam loop, the
+        gathering and the matrix products only, or those and Adam's update.
     seed : int, default=0
     """
 
     compute_dtype = np.dtype(np.float32)
 
-    def __init__(self, X, y, hidden, batch_size, gemm_only=False, seed=0):
-        self.name = (
-            "NumPy GEMMs + gathering only" if gemm_only else "NumPy minimal adam"
-        )
-        self.gemm_only = gemm_only
+    def __init__(self, X, y, hidden, batch_size, kind="minimal", seed=0):
+        self.name, self.kind = KINDS[kind], kind
+        self.gemm_only = kind != "minimal"
         self.X = np.asarray(X, dtype=np.float32)
         self.Y = np.eye(N_CLASSES, dtype=np.float32)[y]
         self.rng = np.random.default_rng(seed)
         sizes = [self.X.shape[1], *hidden, N_CLASSES]
         self.L = len(sizes) - 1
-        self.W, self.b = [None], [None]
-        for n_in, n_out in zip(sizes, sizes[1:]):
+        # W and b of every layer, and their gradients, are views of one
+        # vector each, as in skffnn, so that one call can update them all.
+        shapes = [(i, o) for i, o in zip(sizes, sizes[1:])] + sizes[1:]
+        self.theta, views = _flat(shapes)
+        self.grad, grad_views = _flat(shapes)
+        self.W, self.b = [None, *views[: self.L]], [None, *views[self.L :]]
+        self.dW = [None, *grad_views[: self.L]]
+        self.db = [None, *grad_views[self.L :]]
+        for W in self.W[1:]:
+            n_in, n_out = W.shape
             bound = np.sqrt(6 / (n_in + n_out))  # Glorot uniform, as sklearn
-            W = self.rng.uniform(-bound, bound, (n_in, n_out))
-            self.W.append(W.astype(np.float32))
-            self.b.append(np.zeros(n_out, dtype=np.float32))
-        self.dW = [None] + [np.empty_like(W) for W in self.W[1:]]
-        self.db = [None] + [np.empty_like(b) for b in self.b[1:]]
+            W[...] = self.rng.uniform(-bound, bound, (n_in, n_out))
         m = batch_size
         self.batch_size = m
         self.Xb = np.empty((m, sizes[0]), dtype=np.float32)
@@ -67,6 +83,9 @@ class NumpyLoopRun:
         ]
         self.ones = np.ones(m, dtype=np.float32)
         self.adam = [AdamState(p) for p in self.W[1:] + self.b[1:]]
+        if kind == "gemms+adam":
+            self.adam = [AdamState(self.theta, compiled_adam())]
+            self.name += ", compiled" if self.adam[0].kernel else ", NumPy"
 
     def warm_up(self):
         self.epoch()
@@ -82,7 +101,7 @@ class NumpyLoopRun:
             self.step(m)
 
     def step(self, m):
-        """Forward, backward and (unless gemm_only) Adam on the first m batch rows."""
+        """Forward, backward and Adam on the first m batch rows, as the kind says."""
         W, full, L = self.W, not self.gemm_only, self.L
         X, Y = self.Xb[:m], self.Yb[:m]
         a = [None] + [a_l[:m] for a_l in self.a[1:]]
@@ -112,6 +131,8 @@ class NumpyLoopRun:
             grads = self.dW[1:] + self.db[1:]
             for state, g in zip(self.adam, grads):
                 state.update(g)
+        elif self.kind == "gemms+adam":
+            self.adam[0].update(self.grad)
 
     def accuracy(self, X, y):
         """Held-out accuracy, or None for the loop that does not train."""
@@ -125,6 +146,26 @@ class NumpyLoopRun:
         return float((a.argmax(axis=1) == y).mean())
 
 
+def _flat(shapes):
+    """One float32 vector of zeros, and its views of the given shapes in order."""
+    sizes = [int(np.prod(shape)) for shape in shapes]
+    vector = np.zeros(sum(sizes), dtype=np.float32)
+    ends = np.cumsum(sizes)
+    views = [
+        vector[end - size : end].reshape(shape)
+        for shape, size, end in zip(shapes, sizes, ends)
+    ]
+    return vector, views
+
+
+def compiled_adam():
+    """skffnn's compiled Adam loop, or None without Numba (or SKFFNN_NUMBA=0)."""
+    from skffnn._training import kernels
+
+    compiled = kernels.compiled()
+    return None if compiled is None else compiled.adam
+
+
 def softmax(z):
     """Row-wise softmax of z, in place."""
     z -= z.max(axis=1, keepdims=True)
@@ -133,10 +174,14 @@ def softmax(z):
 
 
 class AdamState:
-    """Textbook Adam (lr 1e-3, betas 0.9 / 0.999, eps 1e-8) on one array."""
+    """Textbook Adam (lr 1e-3, betas 0.9 / 0.999, eps 1e-8) on one array.
 
-    def __init__(self, param):
-        self.param = param
+    With ``kernel`` (skffnn's compiled loop, for a 1-d param) the update is
+    one pass over the entries, with the same arithmetic.
+    """
+
+    def __init__(self, param, kernel=None):
+        self.param, self.kernel = param, kernel
         self.m, self.v = np.zeros_like(param), np.zeros_like(param)
         self.s = np.empty_like(param)
         self.t = 0
@@ -145,6 +190,11 @@ class AdamState:
         self.t += 1
         eta = 1e-3 * np.sqrt(1 - 0.999**self.t) / (1 - 0.9**self.t)
         m, v, s = self.m, self.v, self.s
+        if self.kernel is not None:
+            f = self.param.dtype.type
+            constants = (0.9, 0.1, 0.999, 0.001, 1e-8, eta)
+            self.kernel(self.param, g, m, v, 0, f(0), *map(f, constants))
+            return
         m *= 0.9
         np.multiply(g, 0.1, out=s)
         m += s

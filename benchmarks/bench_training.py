@@ -9,10 +9,12 @@ hidden layers (256, 128), relu and adam is trained one epoch at a time by
   default) and on float32 input (which it keeps in float32);
 - when PyTorch is installed, the equivalent PyTorch CPU loop in float32,
   with its default Adam and with its fused Adam;
-- two plain float32 NumPy loops for reference (``_numpy_loop``): a minimal
-  Adam loop (no loss value, penalty or checks) and one that only gathers
-  the batches and runs their matrix products. The latter's "% of peak" is
-  the most any NumPy implementation can reach on this machine.
+- three plain float32 NumPy loops for reference (``_numpy_loop``): a minimal
+  Adam loop (no loss value, penalty or checks), one that only gathers the
+  batches and runs their matrix products, and one that also makes Adam's
+  update (compiled when Numba is installed). The second one's "% of peak"
+  is the most any NumPy implementation can reach on this machine, the
+  third one's the most a NumPy Adam loop can.
 
 All contenders run interleaved in one process: each round trains every one
 of them for one epoch, in an order changed from round to round. The tables
@@ -52,7 +54,7 @@ from _common import (
     round_order,
     time_call,
 )
-from _numpy_loop import NumpyLoopRun
+from _numpy_loop import KINDS, NumpyLoopRun
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
@@ -75,9 +77,10 @@ TARGETS = [
     (1024, "% of f32 GEMM peak", None, 85.0),
     (32, "speedup vs MLP, X float64", "MLP, X float64", 2.0),
 ]
-# Printed under the % of peak targets: the reference loop that runs the GEMMs
-# and nothing else, i.e. the most a NumPy loop reaches.
-BOUND = "NumPy GEMMs + gathering only"
+# Printed under the % of peak targets: the reference loops that run the GEMMs
+# and nothing else (the most a NumPy loop reaches), and those and Adam's
+# update (the most an Adam loop reaches). Names are matched by their start.
+BOUNDS = (KINDS["gemms"], KINDS["gemms+adam"])
 
 
 # -- contenders -----------------------------------------------------------------
@@ -249,8 +252,8 @@ def make_runs(args, X64, X32, y, batch_size):
         except (RuntimeError, TypeError) as error:  # fused CPU Adam: torch >= 2.4
             print(f"(no 'PyTorch float32, fused Adam' row: {error})")
     if args.reference:
-        for gemm_only in (False, True):
-            runs.append(NumpyLoopRun(X32, y, HIDDEN, batch_size, gemm_only))
+        for kind in KINDS:
+            runs.append(NumpyLoopRun(X32, y, HIDDEN, batch_size, kind))
     return runs
 
 
@@ -345,11 +348,22 @@ def target_rows(results):
             rows.append(
                 [f"batch {batch_size}: {what}", run.name, shown, wanted, verdict, met]
             )
-        if anchor is None and BOUND in times:
-            per_round = _per_round(times, BOUND, None, flops, peaks)
+        if anchor is None:
+            rows += _bound_rows(
+                f"batch {batch_size}: {what}", threshold, *results[batch_size]
+            )
+    return rows
+
+
+def _bound_rows(target, threshold, runs, times, peaks, flops):
+    """The reference loops' % of peak, printed under a % of peak target."""
+    rows = []
+    for run in runs:
+        if run.name.startswith(BOUNDS):
+            per_round = _per_round(times, run.name, None, flops, peaks)
             met = f"{sum(v >= threshold for v in per_round)}/{len(per_round)}"
             shown = f"{median(per_round):.0f} %"
-            rows.append([f"batch {batch_size}: {what}", BOUND, shown, "", "bound", met])
+            rows.append([target, run.name, shown, "", "bound", met])
     return rows
 
 
@@ -489,7 +503,7 @@ def parse_args(argv=None):
         "--no-reference",
         dest="reference",
         action="store_false",
-        help="leave out the two plain NumPy reference loops",
+        help="leave out the three plain NumPy reference loops",
     )
     parser.add_argument(
         "--threads",

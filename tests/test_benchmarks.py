@@ -1,5 +1,6 @@
 """The benchmarks' own helpers (the scripts themselves are run by hand)."""
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -83,9 +84,42 @@ def test_numpy_gemm_loop_processes_every_row_and_does_not_train():
 
     rng = np.random.RandomState(0)
     X, y = rng.normal(size=(40, 7)), rng.randint(10, size=40)
-    loop = _numpy_loop.NumpyLoopRun(X, y, (8,), batch_size=16, gemm_only=True)
+    loop = _numpy_loop.NumpyLoopRun(X, y, (8,), batch_size=16, kind="gemms")
     seen = []
     loop.step = seen.append  # records each batch's row count
     loop.epoch()
     assert seen == [16, 16, 8]
+    assert loop.accuracy(X, y) is None
+
+
+@pytest.mark.parametrize("numba", [True, False], ids=["compiled", "numpy"])
+def test_numpy_gemm_adam_loop_makes_adam_step_on_every_parameter(numba):
+    """The Adam bound updates all of theta from the GEMMs' gradient, as Adam does.
+
+    Its W and dW are views of theta and grad, so one call moves every
+    parameter: after two steps theta equals textbook Adam on the gradients
+    the step left in grad (the biases' stay zero: no bias gradient is made).
+    """
+    import _numpy_loop
+
+    from skffnn._training import kernels
+
+    if numba and kernels.compiled() is None:
+        pytest.skip("Numba is not installed")
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(40, 7)), rng.randint(10, size=40)
+    context = contextlib.nullcontext() if numba else kernels.disabled()
+    with context:
+        loop = _numpy_loop.NumpyLoopRun(X, y, (8, 6), batch_size=16, kind="gemms+adam")
+    assert loop.name.endswith(", compiled" if numba else ", NumPy")
+    theta, m, v = loop.theta.astype(np.float64), 0.0, 0.0
+    for t in (1, 2):
+        loop.Xb[:16] = loop.X[16 * (t - 1) : 16 * t]
+        loop.step(16)
+        g = loop.grad.astype(np.float64)
+        assert np.count_nonzero(g) == sum(W.size for W in loop.W[1:])
+        m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g**2
+        eta = 1e-3 * np.sqrt(1 - 0.999**t) / (1 - 0.9**t)
+        theta -= eta * m / (np.sqrt(v) + 1e-8)
+        np.testing.assert_allclose(loop.theta, theta, rtol=1e-5, atol=1e-7)
     assert loop.accuracy(X, y) is None
