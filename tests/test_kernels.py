@@ -196,14 +196,19 @@ def test_add_penalty_reference_value():
     np.testing.assert_array_equal(grad.theta[params.n_weights :], 0)
 
 
+@pytest.mark.parametrize("n_rows", [3, 20, 23])
 @pytest.mark.parametrize("make_kernels", [python_kernels, numba_kernels])
-def test_gather_casts_as_numpy_does(make_kernels):
-    """Bit for bit, over float32's whole range (signed zeros, subnormals)."""
+def test_gather_casts_as_numpy_does(make_kernels, n_rows):
+    """Bit for bit, over float32's whole range (signed zeros, subnormals).
+
+    Batches of 3, 20 and 23 rows: rows are copied in groups of four, then
+    one by one.
+    """
     rng = np.random.default_rng(5)
     X = rng.normal(size=(50, 7)) * 10.0 ** rng.integers(-45, 38, size=(50, 7))
     X[rng.integers(50), :4] = [-0.0, 1e-46, 3.4028235e38, 1.0000000596046448]
-    rows = rng.permutation(50)[:20]
-    out = np.empty((20, 7), np.float32)
+    rows = rng.permutation(50)[:n_rows]
+    out = np.empty((n_rows, 7), np.float32)
     make_kernels().gather(X, rows, out)
     expected = X[rows].astype(np.float32)
     np.testing.assert_array_equal(out.view(np.uint32), expected.view(np.uint32))

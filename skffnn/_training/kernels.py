@@ -92,11 +92,29 @@ def gather(X, rows, out):
     A mini-batch of a float64 X trained in float32: one pass, where NumPy
     gathers into a float64 block and casts it in a second pass (~45
     against ~62 ms per epoch of 60,000 x 784).
+
+    Rows are copied four at a time, column by column: a row of X is a
+    contiguous run in memory, but the next row of a shuffled batch is
+    anywhere, so one row at a time waits for memory at every row's start.
+    Four runs read side by side keep four streams in flight (~45 -> ~33 ms
+    per epoch of 60,000 x 784, interleaved with GEMMs as in training).
     """
-    for j in range(rows.shape[0]):
+    n, d, j = rows.shape[0], X.shape[1], 0
+    # A while loop: written as range(0, n - n % 4, 4), Numba's loop
+    # compiled to code no faster than one row at a time.
+    while j + 4 <= n:
+        r0, r1, r2, r3 = rows[j], rows[j + 1], rows[j + 2], rows[j + 3]
+        for k in range(d):
+            out[j, k] = X[r0, k]
+            out[j + 1, k] = X[r1, k]
+            out[j + 2, k] = X[r2, k]
+            out[j + 3, k] = X[r3, k]
+        j += 4
+    while j < n:  # the last n % 4 rows
         r = rows[j]
-        for k in range(X.shape[1]):
+        for k in range(d):
             out[j, k] = X[r, k]
+        j += 1
 
 
 _COMPILED = None
