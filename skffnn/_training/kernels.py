@@ -139,8 +139,9 @@ def compiled():
     a large network with a stochastic solver never pays its import
     (~0.4 s); each loop compiles on its first call for a dtype (~0.3 s).
     Nothing is written to disk: Numba's on-disk cache would save only
-    ~0.2 s per process and leave files in the installed package that
-    ``pip uninstall`` does not remove. The environment variable
+    ~0.2 s and ~10 of Numba's ~110 MiB per process (loading a cached
+    loop still goes through LLVM) and leave files in the installed
+    package that ``pip uninstall`` does not remove. The environment variable
     ``SKFFNN_NUMBA`` is read here, once per process; only the value ``0``
     turns the kernels off.
     """
