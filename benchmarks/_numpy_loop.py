@@ -82,10 +82,11 @@ class NumpyLoopRun:
             for k in sizes[1:]
         ]
         self.ones = np.ones(m, dtype=np.float32)
-        self.adam = [AdamState(p) for p in self.W[1:] + self.b[1:]]
         if kind == "gemms+adam":
             self.adam = [AdamState(self.theta, compiled_adam())]
             self.name += ", compiled" if self.adam[0].kernel else ", NumPy"
+        else:
+            self.adam = [AdamState(p) for p in self.W[1:] + self.b[1:]]
 
     def warm_up(self):
         self.epoch()

@@ -98,7 +98,10 @@ def test_numpy_gemm_adam_loop_makes_adam_step_on_every_parameter(numba):
 
     Its W and dW are views of theta and grad, so one call moves every
     parameter: after two steps theta equals textbook Adam on the gradients
-    the step left in grad (the biases' stay zero: no bias gradient is made).
+    the step left in grad. The loop makes no bias gradient; the test puts
+    one in, so that the biases' update is seen too. The compiled step takes
+    its scalars in float32, as skffnn's does (a float64 scalar would be a
+    second, slower specialization).
     """
     import _numpy_loop
 
@@ -115,11 +118,20 @@ def test_numpy_gemm_adam_loop_makes_adam_step_on_every_parameter(numba):
     theta, m, v = loop.theta.astype(np.float64), 0.0, 0.0
     for t in (1, 2):
         loop.Xb[:16] = loop.X[16 * (t - 1) : 16 * t]
+        for db in loop.db[1:]:
+            db[...] = rng.normal(size=db.shape)
         loop.step(16)
         g = loop.grad.astype(np.float64)
-        assert np.count_nonzero(g) == sum(W.size for W in loop.W[1:])
+        assert np.count_nonzero(g) == g.size
         m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g**2
         eta = 1e-3 * np.sqrt(1 - 0.999**t) / (1 - 0.9**t)
         theta -= eta * m / (np.sqrt(v) + 1e-8)
         np.testing.assert_allclose(loop.theta, theta, rtol=1e-5, atol=1e-7)
     assert loop.accuracy(X, y) is None
+    if numba:  # every float32 specialization takes float32 scalars
+        from numba import types
+
+        for signature in loop.adam[0].kernel.signatures:
+            if signature[0].dtype == types.float32:
+                scalars = [a for a in signature if isinstance(a, types.Float)]
+                assert set(scalars) == {types.float32}, signature
