@@ -21,6 +21,8 @@ same BLAS and the same buffers-once discipline as skffnn:
 
 import numpy as np
 
+from skffnn._network import Parameters
+
 N_CLASSES = 10
 
 # The loops, by the name bench_training prints.
@@ -59,13 +61,12 @@ class NumpyLoopRun:
         sizes = [self.X.shape[1], *hidden, N_CLASSES]
         self.L = len(sizes) - 1
         # W and b of every layer, and their gradients, are views of one
-        # vector each, as in skffnn, so that one call can update them all.
-        shapes = [(i, o) for i, o in zip(sizes, sizes[1:])] + sizes[1:]
-        self.theta, views = _flat(shapes)
-        self.grad, grad_views = _flat(shapes)
-        self.W, self.b = [None, *views[: self.L]], [None, *views[self.L :]]
-        self.dW = [None, *grad_views[: self.L]]
-        self.db = [None, *grad_views[self.L :]]
+        # vector each, laid out by skffnn's Parameters, so that one call can
+        # update them all.
+        params = Parameters(sizes, np.float32)
+        grad = params.like()
+        self.theta, self.W, self.b = params.theta, params.W, params.b
+        self.grad, self.dW, self.db = grad.theta, grad.W, grad.b
         for W in self.W[1:]:
             n_in, n_out = W.shape
             bound = np.sqrt(6 / (n_in + n_out))  # Glorot uniform, as sklearn
@@ -145,18 +146,6 @@ class NumpyLoopRun:
             if l < self.L:
                 a = np.maximum(a, 0)
         return float((a.argmax(axis=1) == y).mean())
-
-
-def _flat(shapes):
-    """One float32 vector of zeros, and its views of the given shapes in order."""
-    sizes = [int(np.prod(shape)) for shape in shapes]
-    vector = np.zeros(sum(sizes), dtype=np.float32)
-    ends = np.cumsum(sizes)
-    views = [
-        vector[end - size : end].reshape(shape)
-        for shape, size, end in zip(shapes, sizes, ends)
-    ]
-    return vector, views
 
 
 def compiled_adam():
