@@ -54,7 +54,6 @@ class NumpyLoopRun:
 
     def __init__(self, X, y, hidden, batch_size, kind="minimal", seed=0):
         self.name, self.kind = KINDS[kind], kind
-        self.gemm_only = kind != "minimal"
         self.X = np.asarray(X, dtype=np.float32)
         self.Y = np.eye(N_CLASSES, dtype=np.float32)[y]
         self.rng = np.random.default_rng(seed)
@@ -88,6 +87,11 @@ class NumpyLoopRun:
             self.name += ", compiled" if self.adam[0].kernel else ", NumPy"
         else:
             self.adam = [AdamState(p) for p in self.W[1:] + self.b[1:]]
+
+    @property
+    def gemm_only(self):
+        """Whether the step leaves out activations, loss and the per-layer Adam."""
+        return self.kind != "minimal"
 
     def warm_up(self):
         self.epoch()
