@@ -291,10 +291,11 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         if y.ndim == 2 and y.shape[1] == 1:
             y = y.ravel()
         if self._label_binarizer.y_type_.startswith("multilabel"):
-            if type_of_target(y) != "multilabel-indicator":
+            y_type = type_of_target(y)
+            if y_type != "multilabel-indicator":
                 raise ValueError(
                     "y_val must be a label indicator matrix (0 or 1 per class), "
-                    f"as y was; got {type_of_target(y)} targets of shape {y.shape}."
+                    f"as y was; got {y_type} targets of shape {y.shape}."
                 )
             # Before LabelBinarizer, whose own error would not name y_val.
             _check_validation_outputs(y.shape[1], len(self.classes_))
