@@ -40,8 +40,8 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         Weight of each class, multiplying sample_weight in the loss, in the
         early-stopping validation score and in ``score``. 'balanced' uses
         n_samples / (n_classes * np.bincount(y)); ``partial_fit`` needs a
-        dict (it never sees the whole training set). Single-label targets
-        only.
+        dict (it never sees the whole training set). Weights must be finite
+        and non-negative. Single-label targets only.
 
     Attributes
     ----------
@@ -239,8 +239,11 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
             )
         labels = self._decode(Y)
         if not incremental or not hasattr(self, "class_weight_"):
-            self.class_weight_ = compute_class_weight(
-                self.class_weight, classes=self.classes_, y=labels
+            self.class_weight_ = _checked(
+                compute_class_weight(
+                    self.class_weight, classes=self.classes_, y=labels
+                ),
+                self.classes_,
             )
         per_sample = self.class_weight_[np.searchsorted(self.classes_, labels)]
         if not per_sample.any():
@@ -271,6 +274,8 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         """
         if getattr(self, "class_weight_", None) is not None:
             y_true = np.asarray(y)
+            if y_true.ndim == 2 and y_true.shape[1] == 1:
+                y_true = y_true.ravel()  # a column vector, as fit accepts it
             known = np.isin(y_true, self.classes_)
             index = np.searchsorted(self.classes_, y_true).clip(
                 0, len(self.classes_) - 1
@@ -433,3 +438,16 @@ def _unknown_labels(classes, y_classes):
         "`y` has classes not in `self.classes_`. "
         f"`self.classes_` has {classes}. 'y' has {y_classes}."
     )
+
+
+def _checked(class_weight, classes):
+    """class_weight (one weight per class), refused unless finite and >= 0.
+
+    A negative weight would make training maximize that class's loss, and
+    score() would count its samples negatively.
+    """
+    bad = ~np.isfinite(class_weight) | (class_weight < 0)
+    if bad.any():
+        given = dict(zip(classes[bad].tolist(), class_weight[bad].tolist()))
+        raise ValueError(f"class_weight must be finite and non-negative; got {given}.")
+    return class_weight

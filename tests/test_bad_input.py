@@ -206,6 +206,18 @@ def test_class_weight_that_zeroes_every_sample(solver, X):
     FFNNClassifier(**SMALL, solver=solver, class_weight={0: 0, 1: 1, 2: 1}).fit(X, y)
 
 
+@pytest.mark.parametrize("bad", [-1.0, np.nan, np.inf])
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+def test_class_weight_must_be_finite_and_non_negative(bad, method, X):
+    # A negative weight trained the class to be missed and made score()
+    # exceed 1; NaN and inf were reported as a sample_weight overflow.
+    model = FFNNClassifier(**SMALL, class_weight={0: bad, 1: 1.0, 2: 1.0})
+    kwargs = {"classes": [0, 1, 2]} if method == "partial_fit" else {}
+    with pytest.raises(ValueError, match=r"class_weight must be finite and non-neg"):
+        getattr(model, method)(X, target(FFNNClassifier), **kwargs)
+    assert not hasattr(model, "coefs_")
+
+
 def test_all_zero_weights_are_named_whatever_scikit_learn_checks():
     # scikit-learn < 1.7 lets all-zero weights through _check_sample_weight.
     from skffnn._checks import _cast_weights

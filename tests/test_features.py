@@ -239,6 +239,9 @@ def test_class_weight_in_score_and_partial_fit():
         y, model.predict(X), sample_weight=compute_sample_weight("balanced", y)
     )
     assert model.score(X, y) == pytest.approx(expected)
+    # A column vector y, which fit and the unweighted score accept, once
+    # failed here as a 2-D sample_weight.
+    assert model.score(X, y[:, None]) == pytest.approx(expected)
     with pytest.raises(ValueError, match="partial_fit does not see"):
         FFNNClassifier(class_weight="balanced").partial_fit(X, y, classes=[0, 1, 2])
     weights = {0: 1.0, 1: 2.0, 2: 4.0}
