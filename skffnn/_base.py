@@ -165,7 +165,7 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
         "momentum": [Interval(Real, 0, 1, closed="both")],
         "nesterovs_momentum": ["boolean"],
         "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "beta_1": [Interval(Real, 0, 1, closed="left")],
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
@@ -696,6 +696,14 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
         plain shuffled split. It returns row indices (training rows in
         scikit-learn's shuffled order), so X itself is never copied.
         """
+        if self.validation_fraction == 0:
+            # Allowed, as in MLP, for fits that hold nothing out.
+            raise ValueError(
+                "early_stopping=True holds out validation_fraction of the "
+                "training data, but validation_fraction=0.0 holds out nothing. "
+                "Set validation_fraction in (0, 1), pass a validation set "
+                "(X_val and y_val) or set early_stopping=False."
+            )
         n = Y.shape[0]
         n_val = max(math.ceil(self.validation_fraction * n), 2)
         if n - n_val < 1:

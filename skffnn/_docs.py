@@ -85,8 +85,9 @@ default='constant'
         (scikit-learn's MLP raises an error there instead).
 
     validation_fraction : float, default=0.1
-        Share of the training data held out for early stopping, in (0, 1);
-        at least 2 samples are held out.
+        Share of the training data held out for early stopping, in [0, 1);
+        at least 2 samples are held out. 0 only when nothing is held out:
+        without early stopping, or with a validation set of its own.
 
     beta_1 : float, default=0.9
         Decay of Adam's first-moment estimate, in [0, 1).

@@ -360,8 +360,7 @@ ABSURD_PARAMETERS = [
     ("hidden_layer_sizes", "wide", "'hidden_layer_sizes' parameter .* must be"),
     ("batch_size", 0, r"'batch_size' parameter .* int in the range \[1, inf\)"),
     ("batch_size", -5, r"'batch_size' parameter .* int in the range \[1, inf\)"),
-    ("validation_fraction", 1.0, r"'validation_fraction' .* range \(0.0, 1.0\)"),
-    ("validation_fraction", 0.0, r"'validation_fraction' .* range \(0.0, 1.0\)"),
+    ("validation_fraction", 1.0, r"'validation_fraction' .* range \[0.0, 1.0\)"),
     ("n_iter_no_change", 0, r"'n_iter_no_change' .* range \[1, inf\)"),
     ("max_iter", 0, r"'max_iter' .* range \[1, inf\)"),
     ("max_iter", 2.5, r"'max_iter' .* must be an int"),
@@ -388,6 +387,20 @@ def test_fit_rejects_absurd_parameters(Estimator, name, value, match, X):
     model = Estimator(**{**SMALL, name: value})
     with pytest.raises((ValueError, TypeError), match=match):
         model.fit(X, target(Estimator))
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_validation_fraction_zero_holds_nothing_out(Estimator, X):
+    y = target(Estimator)
+    kw = dict(SMALL, validation_fraction=0.0)
+    # Allowed as in MLP when nothing is held out ...
+    fitted = Estimator(**kw).fit(X, y)
+    default = Estimator(**SMALL).fit(X, y)
+    np.testing.assert_array_equal(fitted.coefs_[0], default.coefs_[0])
+    Estimator(**kw, early_stopping=True).fit(X, y, X_val=X[:10], y_val=y[:10])
+    # ... and named when early stopping would need a split.
+    with pytest.raises(ValueError, match="validation_fraction=0.0 holds out nothing"):
+        Estimator(**kw, early_stopping=True).fit(X, y)
 
 
 def test_early_stopping_needs_three_samples(X):

@@ -85,3 +85,26 @@ def test_accepts_every_mlp_parameter(cls):
     assert set(ours) - set(theirs) == added
     for name, value in theirs.items():
         assert ours[name] == value, name
+
+
+@pytest.mark.parametrize("cls", [FFNNClassifier, FFNNRegressor])
+def test_accepts_every_value_mlp_accepts(cls):
+    """Each numeric range of MLP's parameters is ours too, option lists grow.
+
+    validation_fraction=0.0 (allowed by MLP without early stopping) was once
+    refused here.
+    """
+    from sklearn.neural_network import MLPClassifier, MLPRegressor
+    from sklearn.utils._param_validation import StrOptions
+
+    mlp = {FFNNClassifier: MLPClassifier, FFNNRegressor: MLPRegressor}[cls]
+    for name, theirs in mlp._parameter_constraints.items():
+        ours = cls._parameter_constraints[name]
+        for constraint in theirs:
+            if isinstance(constraint, StrOptions):
+                assert any(
+                    isinstance(c, StrOptions) and constraint.options <= c.options
+                    for c in ours
+                ), name
+            else:  # ranges, option sets, types: the same, as text
+                assert str(constraint) in map(str, ours), name
