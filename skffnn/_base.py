@@ -565,6 +565,8 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
                 early_stopping=early_stopping, monitor=self.early_stopping_metric
             )
         history_mark = self._history.mark(keep_best=X_val is not None)
+        if not incremental:  # a warm start may change the stopping rule
+            self._history.monitor_for(early_stopping, self.early_stopping_metric)
 
         hooks = self._epoch_hooks(X, Y)
         validation_score = None

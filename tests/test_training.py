@@ -79,6 +79,41 @@ def test_early_stopping_restores_the_best_weights(digits):
         np.testing.assert_array_equal(kept, best)
 
 
+def test_warm_start_turning_early_stopping_on_keeps_the_best_weights(digits):
+    # The stopping rule of the first call used to stay: after a partial_fit
+    # (or a fit without early stopping), a warm-started fit with
+    # early_stopping=True scored a held-out split but ran all max_iter
+    # epochs on the training loss and kept the last weights.
+    X_train, _, y_train, _ = digits
+    kw = dict(
+        early_stopping=True,
+        warm_start=True,
+        n_iter_no_change=3,
+        learning_rate_init=0.02,
+        max_iter=200,
+        random_state=0,
+        dtype="float64",
+    )
+
+    def after_partial_fit(**params):
+        model = FFNNClassifier(**{**kw, **params})
+        return model.partial_fit(X_train, y_train, classes=np.arange(10))
+
+    stopped = after_partial_fit().fit(X_train, y_train)
+    scores = stopped.validation_scores_
+    assert len(scores) == stopped.n_iter_ < 100  # this fit: n_iter_ counts per call
+    assert stopped.best_validation_score_ == max(scores)
+    assert stopped.best_loss_ is None
+    best_epoch = int(np.argmax(scores)) + 1
+    at_best = after_partial_fit(max_iter=best_epoch).fit(X_train, y_train)
+    for kept, best in zip(stopped.coefs_, at_best.coefs_):
+        np.testing.assert_array_equal(kept, best)
+    # And off again: the training loss decides, from a fresh best.
+    stopped.set_params(early_stopping=False, max_iter=5).fit(X_train, y_train)
+    assert stopped.best_validation_score_ is None
+    assert stopped.best_loss_ == min(stopped.loss_curve_[-5:])
+
+
 def test_early_stopping_split_is_stratified():
     X, y = make_classification(
         n_samples=400, weights=[0.9, 0.1], random_state=0, n_informative=3

@@ -70,11 +70,30 @@ class History:
             else:
                 setattr(self, name, value)
 
+    def monitor_for(self, early_stopping, monitor):
+        """Switch what decides the plateaus, for a warm-started fit.
+
+        The curves and counters go on; the bests and the plateau count
+        start afresh when early stopping is turned on or off or changes
+        what it monitors: a best of the other kind says nothing of the
+        new criterion (the best weights would otherwise never be kept,
+        or be compared with a training loss).
+        """
+        old_rule = self.monitor if self.early_stopping else "training loss"
+        self.monitor = monitor  # without early stopping, nothing reads it
+        if (monitor if early_stopping else "training loss") == old_rule:
+            return
+        self.early_stopping = early_stopping
+        self.no_improvement_count, self.best_theta = 0, None
+        self.best_loss = None
+        self.best_validation_score = self.best_validation_loss = None
+        self.__post_init__()
+
     def __post_init__(self):
-        if self.early_stopping and self.validation_scores is None:
-            self.validation_scores = []
+        if self.early_stopping and self.best_validation_score is None:
+            if self.validation_scores is None:
+                self.validation_scores, self.validation_loss_curve = [], []
             self.best_validation_score = -np.inf
-            self.validation_loss_curve = []
             self.best_validation_loss = np.inf
         elif not self.early_stopping and self.best_loss is None:
             self.best_loss = np.inf
