@@ -403,6 +403,19 @@ def test_validation_fraction_zero_holds_nothing_out(Estimator, X):
         Estimator(**kw, early_stopping=True).fit(X, y)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.UndefinedMetricWarning")
+def test_early_stopping_on_an_undefined_validation_score(X):
+    # R^2 of one sample is NaN: no epoch was ever best, and the fit used to
+    # end on its initial weights without a word.
+    y = target(FFNNRegressor)
+    model = FFNNRegressor(**SMALL, early_stopping=True)
+    with pytest.raises(ValueError, match="validation score is NaN after epoch 1"):
+        model.fit(X, y, X_val=X[:1], y_val=y[:1])
+    assert not hasattr(model, "coefs_")
+    model.set_params(early_stopping_metric="loss").fit(X, y, X_val=X[:1], y_val=y[:1])
+    assert np.isfinite(model.validation_loss_curve_).all()  # what it monitors
+
+
 def test_early_stopping_needs_three_samples(X):
     with pytest.raises(ValueError, match="early_stopping needs at least 3 samples"):
         FFNNRegressor(**SMALL, early_stopping=True).fit(X[:2], [0.0, 1.0])

@@ -409,6 +409,16 @@ def _record_validation(history, score, loss, verbose):
 def _monitor_validation(history, params, tol):
     """MLP's rule on the validation score, or its mirror image on the loss."""
     score, loss = history.validation_scores[-1], history.validation_loss_curve[-1]
+    if np.isnan(loss if history.monitor == "loss" else score):
+        # NaN compares false with everything: no epoch would ever be best,
+        # and the fit would end on its initial weights.
+        raise ValueError(
+            f"early_stopping: the validation {history.monitor} is NaN after "
+            f"epoch {history.n_iter}, so epochs cannot be compared. The score "
+            "is undefined on some validation sets (R^2 of fewer than 2 "
+            "samples, for one). Give a larger validation set, or set "
+            "early_stopping_metric='loss'."
+        )
     if history.monitor == "loss":
         stalled = loss > history.best_validation_loss - tol
         better = loss < history.best_validation_loss
