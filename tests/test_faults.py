@@ -116,6 +116,28 @@ def test_overflow_in_the_first_epoch_keeps_the_initial_weights(regression):
         np.testing.assert_allclose(W, W0, rtol=1e-12)
 
 
+def test_a_fit_that_never_learns_is_reported(classification):
+    """sgd at learning_rate_init=10 on digits: ruined within the first epoch.
+
+    The first epoch's loss (~600, against log 10 for zero weights) is the
+    divergence test's reference, so later epochs never count as diverging;
+    the fit used to end as converged at chance accuracy without a warning.
+    """
+    X, y = load_digits(return_X_y=True)
+    model = FFNNClassifier(solver="sgd", learning_rate_init=10.0, random_state=0)
+    with pytest.warns(ConvergenceWarning, match="Training did not learn") as rec:
+        model.fit(X / 16, y)
+    assert "all weights zero (2.303)" in str(rec[-1].message)
+    assert model.score(X / 16, y) < 0.2
+    # A fit that learns, even briefly, is not reported.
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        FFNNClassifier(hidden_layer_sizes=(8,), max_iter=2, random_state=0).fit(
+            *classification
+        )
+    assert not [w for w in record if "did not learn" in str(w.message)]
+
+
 def test_no_false_alarm_on_a_noisy_warm_start(classification):
     """A tiny first loss (converged model) must not make spikes divergence."""
     X, y = classification

@@ -376,6 +376,11 @@ def run_epochs(
 
     if validation_score is not None and history.early_stopping:
         np.copyto(params.theta, history.best_theta)
+    if not incremental and stopped_by in ("converged", "max_iter") and history.n_iter:
+        _warn_if_not_learned(
+            history.loss_curve[-history.n_iter :],
+            lambda: _zero_weight_loss(network, Y, sample_weight),
+        )
     if epoch_hooks is not None:
         epoch_hooks[2](params)
     return stopped_by
@@ -480,6 +485,34 @@ def _diverging(loss, first_loss, zero_weight_loss):
         return False
     reference = max(first_loss, zero_weight_loss())
     return reference > 0 and loss > _DIVERGENCE_FACTOR * reference
+
+
+# A fit whose every epoch lost more than this many times the zero-weight
+# loss learned nothing: the constant output of all-zero weights beats it.
+_NOT_LEARNED_FACTOR = 2.0
+
+
+def _warn_if_not_learned(epoch_losses, zero_weight_loss):
+    """Warn when even the best epoch of a fit lost more than a constant output.
+
+    A step too large from the first batches on (sgd with learning_rate_init
+    10 on digits) leaves the loss hundreds of times log K in the first
+    epoch, which :func:`_diverging` then takes as its reference: later
+    epochs never grow a thousandfold beyond it, the loss plateaus, and the
+    fit "converges" at chance accuracy. Weights at zero would do better;
+    a working fit does better than them within a few epochs, and so does
+    any optimum of the penalized loss (zero weights are a candidate).
+    """
+    best, zero = min(epoch_losses), zero_weight_loss()
+    if best > _NOT_LEARNED_FACTOR * zero:
+        warnings.warn(
+            f"Training did not learn: the lowest epoch loss of this fit, "
+            f"{best:.4g}, is above {_NOT_LEARNED_FACTOR:g} times the loss of "
+            f"a network with all weights zero ({zero:.4g}), which predicts a "
+            "constant. The steps are likely too large from the start: lower "
+            "learning_rate_init or scale the input data.",
+            ConvergenceWarning,
+        )
 
 
 def _zero_weight_loss(network, Y, sample_weight):
