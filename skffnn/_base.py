@@ -30,7 +30,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import TransformerTags, check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils._set_output import ADAPTERS_MANAGER, _get_output_config
 from sklearn.utils.validation import (
+    _check_feature_names_in,
     _check_sample_weight,
     check_is_fitted,
     validate_data,
@@ -834,11 +836,30 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
 
         Returns
         -------
-        a : ndarray of shape (n_samples, n_l)
-            a^(l) = g(z^(l)) for each sample, in float64.
+        a : ndarray or DataFrame of shape (n_samples, n_l)
+            a^(l) = g(z^(l)) for each sample, in float64; a DataFrame with
+            the columns of :meth:`get_feature_names_out` when
+            :meth:`set_output` (or scikit-learn's ``transform_output``
+            setting) asks for one.
         """
+        X_given = X
         with np.errstate(over="ignore", invalid="ignore"):  # see _forward
             X = self._validate_predict_input(X)
+        depth = self._hidden_depth(layer)
+        params = Layers(self.coefs_, self.intercepts_)
+        n_hidden = len(self.coefs_) - 1
+        network = self._network(_LOSS_OF_OUTPUT[self.out_activation_], n_hidden)
+        with np.errstate(over="ignore", invalid="ignore"):
+            output = _finite_output(predict(params, network, X, depth), X)
+        container = _get_output_config("transform", self)["dense"]
+        if container == "default":
+            return output
+        return ADAPTERS_MANAGER.adapters[container].create_container(
+            output, X_given, columns=self.get_feature_names_out(layer=layer)
+        )
+
+    def _hidden_depth(self, layer):
+        """The lecture's l = 1 ... L-1 of a transform ``layer`` argument."""
         n_hidden = len(self.coefs_) - 1
         if n_hidden == 0:
             raise ValueError("transform needs a hidden layer; this network has none.")
@@ -849,12 +870,53 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
                 f"layer must be an integer in 1..{n_hidden} or -{n_hidden}..-1 "
                 f"(this network has {n_hidden} hidden layers), got {layer!r}."
             )
-        depth = layer if layer > 0 else n_hidden + 1 + layer
-        params = Layers(self.coefs_, self.intercepts_)
-        network = self._network(_LOSS_OF_OUTPUT[self.out_activation_], n_hidden)
-        with np.errstate(over="ignore", invalid="ignore"):
-            output = predict(params, network, X, depth)
-            return _finite_output(output, X)
+        return layer if layer > 0 else n_hidden + 1 + layer
+
+    def get_feature_names_out(self, input_features=None, layer=-1):
+        """Names of the units of a hidden layer, as :meth:`transform` outputs them.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Only checked against ``feature_names_in_`` (each unit depends
+            on every input).
+        layer : int, default=-1
+            Hidden layer, as in :meth:`transform`.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            ``"<estimator>_layer<l>_<i>"`` for unit i of hidden layer l, for
+            example ``ffnnclassifier_layer2_0``.
+        """
+        check_is_fitted(self)
+        _check_feature_names_in(self, input_features, generate_names=False)
+        depth = self._hidden_depth(layer)
+        prefix = f"{type(self).__name__.lower()}_layer{depth}"
+        n_units = self.coefs_[depth - 1].shape[1]
+        return np.asarray([f"{prefix}_{i}" for i in range(n_units)], dtype=object)
+
+    def set_output(self, *, transform=None):
+        """Choose the container :meth:`transform` and :meth:`fit_transform` return.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas", "polars"} or None, default=None
+            "default": a NumPy array; "pandas" / "polars": a DataFrame
+            (with X's index when X is a pandas DataFrame); None: unchanged.
+
+        Returns
+        -------
+        self : estimator
+        """
+        if transform is not None:
+            # The attribute scikit-learn's own estimators use: clone() and
+            # the transform_output setting read it.
+            self._sklearn_output_config = {
+                **getattr(self, "_sklearn_output_config", {}),
+                "transform": transform,
+            }
+        return self
 
     def fit_transform(self, X, y, sample_weight=None, layer=-1, **fit_params):
         """Fit the network, then return the activations of a hidden layer.

@@ -152,6 +152,58 @@ def test_transform_as_a_pipeline_feature_extractor():
     assert pipe.fit(X / 16, y).score(X / 16, y) > 0.9
 
 
+def test_set_output_gives_named_dataframes_of_a_layer():
+    pd = pytest.importorskip("pandas")
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True, as_frame=True)
+    X.index = X.index + 1000  # an index transform must carry over
+    model = FFNNClassifier((5, 3), max_iter=20, random_state=0)
+    a = model.set_output(transform="pandas").fit_transform(X, y)
+    assert isinstance(a, pd.DataFrame) and a.index.equals(X.index)
+    assert list(a.columns) == [f"ffnnclassifier_layer2_{i}" for i in range(3)]
+    a1 = model.transform(X, layer=1)
+    assert list(a1.columns) == list(model.get_feature_names_out(layer=1))
+    np.testing.assert_array_equal(
+        a1.to_numpy(), model.set_output(transform="default").transform(X, layer=1)
+    )
+    with pytest.raises(ValueError, match="layer must be an integer in 1..2"):
+        model.get_feature_names_out(layer=3)
+
+
+def test_pipeline_set_output_with_a_network_as_last_step():
+    # Pipeline.set_output configures every step that has transform: it
+    # raised "set_output is not available" here, where MLP has no transform.
+    from sklearn.datasets import load_iris
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_iris(return_X_y=True, as_frame=True)
+    pipe = make_pipeline(StandardScaler(), FFNNClassifier(max_iter=50, random_state=0))
+    assert pipe.set_output(transform="pandas").fit(X, y).score(X, y) > 0.8
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        "check_set_output_transform",
+        "check_set_output_transform_pandas",
+        "check_global_output_transform_pandas",
+        "check_transformer_get_feature_names_out",
+        "check_transformer_get_feature_names_out_pandas",
+        "check_get_feature_names_out_error",
+    ],
+)
+@pytest.mark.parametrize("Estimator", [FFNNClassifier, FFNNRegressor])
+def test_scikit_learn_output_checks(check, Estimator):
+    # Not among the checks parametrize_with_checks yields for these estimators.
+    pytest.importorskip("pandas")
+    from sklearn.utils import estimator_checks
+
+    model = Estimator(hidden_layer_sizes=(6,), max_iter=20, random_state=0)
+    getattr(estimator_checks, check)(Estimator.__name__, model)
+
+
 @pytest.mark.parametrize(
     "model",
     [
