@@ -440,11 +440,17 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
         else:
             params = Parameters.from_layers(self.coefs_, self.intercepts_, dtype)
             if params.layer_sizes != tuple(layer_sizes):
+                # partial_fit always continues; fit does with warm_start=True.
+                remedy = (
+                    "Call fit (without warm_start) or use a new estimator"
+                    if incremental
+                    else "Set warm_start=False"
+                )
                 raise ValueError(
                     "Cannot continue training: the network has layer sizes "
                     f"{list(params.layer_sizes)} but the data and "
-                    f"hidden_layer_sizes give {layer_sizes}. Set warm_start=False "
-                    "to train a new network."
+                    f"hidden_layer_sizes give {layer_sizes}. {remedy} to train "
+                    "a new network."
                 )
 
         network = self._network(self._loss_name(), len(hidden))

@@ -102,6 +102,13 @@ def _surely_finite(X):
     return math.isfinite(np.add.reduce(X, axis=None))
 
 
+def _remedy(dtype, action):
+    """action as the remedy of a range error, after more precision if any."""
+    if np.dtype(dtype) == np.float64:
+        return action[0].upper() + action[1:] + "."
+    return f"Set dtype='float64' or {action}."
+
+
 def _too_large(name, dtype):
     return ValueError(
         f"{name} holds values too large for the compute dtype {dtype} "
@@ -122,14 +129,14 @@ def _cast_weights(sample_weight, dtype, name="sample_weight"):
     if not np.isfinite(total):
         raise ValueError(
             f"{name} sums to more than the compute dtype {dtype} holds "
-            f"({np.finfo(dtype).max:.3g}). Set dtype='float64' or divide the "
-            "weights by a common factor."
+            f"({np.finfo(dtype).max:.3g}). "
+            + _remedy(dtype, "divide the weights by a common factor")
         )
     if total == 0:
         raise ValueError(
             f"{name} has no weight left in the compute dtype {dtype}: "
             f"its weights are below {np.finfo(dtype).smallest_subnormal:.3g}. "
-            "Set dtype='float64' or multiply the weights by a common factor."
+            + _remedy(dtype, "multiply the weights by a common factor")
         )
     return sample_weight
 

@@ -187,6 +187,28 @@ def test_sample_weight_outside_the_float32_range(Estimator, case, X):
         )
 
 
+def test_range_errors_advise_float64_only_below_it(X):
+    y = target(FFNNRegressor)
+    weights = np.full(30, 1e307)  # sums beyond float64
+    with pytest.raises(ValueError, match="float64 holds") as error:
+        FFNNRegressor(**SMALL, dtype="float64").fit(X, y, sample_weight=weights)
+    assert str(error.value).endswith(". Divide the weights by a common factor.")
+    with pytest.raises(ValueError, match="Set dtype='float64' or divide the weights"):
+        FFNNRegressor(**SMALL, dtype="float32").fit(X, y, sample_weight=weights / 1e269)
+
+
+@pytest.mark.parametrize("warm_start", [False, True])
+def test_a_network_of_another_shape_is_refused_with_the_right_remedy(warm_start, X):
+    y = target(FFNNRegressor)
+    model = FFNNRegressor(**SMALL, warm_start=warm_start).fit(X, np.c_[y, y])
+    match = "layer sizes .3, 4, 2. but the data .* give .3, 4, 1.. Call fit .without"
+    with pytest.raises(ValueError, match=match):
+        model.partial_fit(X, y)  # partial_fit continues whatever warm_start is
+    if warm_start:
+        with pytest.raises(ValueError, match="Set warm_start=False to train a new"):
+            model.fit(X, y)
+
+
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_early_stopping_split_without_weight_on_one_side(Estimator, X):
     weights = np.r_[1.0, np.zeros(29)]  # one weighted sample: one side has none
