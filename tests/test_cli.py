@@ -296,6 +296,10 @@ ERRORS = {
     "plot format": ("--plot scores.xyz", "unknown image format .xyz"),
     "unknown model": ("--models ffnn,svm", "unknown model 'svm'"),
     "unknown dataset": ("--datasets xor,mnist", "unknown data set(s) mnist"),
+    # Empty lists used to run no data set (an empty table, status 0) or
+    # every model.
+    "no dataset": ("--datasets ,", "argument --datasets: ',' names nothing"),
+    "no model": ("--models ,", "argument --models: ',' names nothing"),
     "unknown task": ("--task ranking", "argument --task: invalid choice"),
 }
 
@@ -319,3 +323,24 @@ def test_errors_exit_2_from_a_process(bad_files, name):
     assert result.returncode == 2
     assert message in result.stderr
     assert result.stdout == ""
+
+
+def test_out_of_memory_exits_1_with_a_message(tmp_path, capsys, monkeypatch):
+    # --hidden 100000000 asks numpy for 238 GiB: a traceback, once.
+    import skffnn.cli
+
+    def too_large(*args, **kwargs):
+        raise MemoryError("Unable to allocate 238. GiB for an array")
+
+    monkeypatch.setattr(skffnn.cli, "compare", too_large)
+    status, out, err = run_main(
+        "compare",
+        "--hidden",
+        "100000000",
+        cwd=tmp_path,
+        capsys=capsys,
+        monkeypatch=monkeypatch,
+    )
+    assert status == 1 and out == ""
+    assert "error: out of memory (Unable to allocate 238. GiB" in err
+    assert "smaller --hidden sizes" in err

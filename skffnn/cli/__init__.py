@@ -100,8 +100,8 @@ def main(argv=None) -> int:
     Returns
     -------
     status : int
-        0 on success, 2 on bad arguments or unusable data (the message goes
-        to stderr).
+        0 on success, 2 on bad arguments or unusable data, 1 when the
+        networks do not fit in memory (the message goes to stderr).
     """
     args = build_parser().parse_args(argv)
     try:
@@ -109,3 +109,9 @@ def main(argv=None) -> int:
     except CommandError as exc:
         _stderr(f"skffnn {args.command}: error: {exc}")
         return 2
+    except MemoryError as exc:  # --hidden 100000000, or data too large
+        _stderr(
+            f"skffnn {args.command}: error: out of memory ({exc}). Choose "
+            "smaller --hidden sizes, less data or fewer --n-jobs."
+        )
+        return 1

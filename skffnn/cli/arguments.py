@@ -123,7 +123,7 @@ def _integer(text, valid, expected):
 
 
 def comma_list(text: str) -> list:
-    """Split 'a,b' into ['a', 'b'], dropping empty items.
+    """Split 'a,b' into ['a', 'b'], dropping empty items; refuse an empty list.
 
     Parameters
     ----------
@@ -133,9 +133,14 @@ def comma_list(text: str) -> list:
     Returns
     -------
     names : list of str
-        The names.
+        The names, at least one.
     """
-    return [name.strip() for name in text.split(",") if name.strip()]
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:  # an empty list would silently mean "none" or "all"
+        raise argparse.ArgumentTypeError(
+            f"{text!r} names nothing; give one or more names separated by commas"
+        )
+    return names
 
 
 def _add_compare(subparsers):
