@@ -6,10 +6,7 @@ records what happened in a :class:`History` that the estimator turns into
 its fitted attributes.
 """
 
-import signal
-import threading
 import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -19,6 +16,7 @@ from sklearn.exceptions import ConvergenceWarning
 from .._network import Buffers, draw_dropout_masks
 from . import kernels
 from .batch_step import BatchStep
+from .interrupts import sigint_between_steps
 
 # History's per-epoch lists, which training only appends to.
 _CURVES = ("loss_curve", "validation_scores", "validation_loss_curve")
@@ -290,7 +288,7 @@ def run_epochs(
     # Overflow ends in a non-finite loss or theta, caught below and reported
     # by one ConvergenceWarning that says what to do, not by numpy's warnings.
     with (
-        _sigint_between_batches() as interrupted,
+        sigint_between_steps() as interrupted,
         np.errstate(over="ignore", invalid="ignore"),
     ):
         try:
@@ -525,34 +523,3 @@ def _zero_weight_loss(network, Y, sample_weight):
         if sample_weight is None:
             return float(sample_loss.mean())
         return float(sample_loss @ sample_weight) / float(sample_weight.sum())
-
-
-@contextmanager
-def _sigint_between_batches():
-    """Turn Ctrl+C into a request that training honours after the batch.
-
-    Yields a list that the SIGINT handler appends to; the loop checks it
-    after each optimizer step, so the interrupted batch completes and theta
-    and the optimizer state stay consistent. A second Ctrl+C interrupts at
-    once. Handlers can only be set from the main thread, and one that is
-    not Python's default (a notebook's, a server's) is left alone: there a
-    KeyboardInterrupt is caught wherever it lands.
-    """
-    requests = []
-    if (
-        threading.current_thread() is not threading.main_thread()
-        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
-    ):
-        yield requests
-        return
-
-    def request_stop(signum, frame):
-        if requests:
-            raise KeyboardInterrupt
-        requests.append(signum)
-
-    previous = signal.signal(signal.SIGINT, request_stop)
-    try:
-        yield requests
-    finally:
-        signal.signal(signal.SIGINT, previous)
