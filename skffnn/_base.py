@@ -515,7 +515,7 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
                 "may contain very large values and need to be scaled (e.g. "
                 "StandardScaler)."
             )
-        if result.status != 0:
+        if result.status != 0 and not result.get("interrupted", False):
             warnings.warn(
                 f"lbfgs failed to converge after {result.nit} iterations "
                 f"(status={result.status}): {result.message}. Increase max_iter "

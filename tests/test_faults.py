@@ -295,6 +295,42 @@ def _check_ctrl_c_stops_after_the_current_batch(classification, monkeypatch):
     assert_same_weights(by_signal, before_next)
 
 
+def test_ctrl_c_during_lbfgs_keeps_the_lowest_loss_evaluated(
+    classification, monkeypatch
+):
+    """L-BFGS: a SIGINT during loss evaluation k stops after it (it raised).
+
+    The model keeps the point of the lowest loss among the k evaluations.
+    """
+    import skffnn._training.lbfgs as lbfgs
+    from skffnn._network import Parameters
+
+    X, y = classification
+    real, evaluated, k = lbfgs.loss_and_gradient, [], 7
+
+    def evaluate_then_interrupt(params, *args):
+        loss = real(params, *args)
+        evaluated.append((loss, params.theta.copy()))
+        if len(evaluated) == k:
+            os.kill(os.getpid(), signal.SIGINT)
+        return loss
+
+    monkeypatch.setattr(lbfgs, "loss_and_gradient", evaluate_then_interrupt)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        model = FFNNClassifier(hidden_layer_sizes=(16,), solver="lbfgs", random_state=0)
+        with pytest.warns(UserWarning, match="interrupted by user after .* L-BFGS"):
+            model.fit(X, y)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert len(evaluated) == k
+    loss, theta = min(evaluated, key=lambda pair: pair[0])
+    assert model.loss_ == loss < evaluated[0][0]
+    kept = Parameters.from_layers(model.coefs_, model.intercepts_, np.float64)
+    np.testing.assert_array_equal(kept.theta, theta)
+    assert model.score(X, y) > 0.6
+
+
 # -- determinism --------------------------------------------------------
 
 

@@ -1,10 +1,17 @@
 """Full-batch training with SciPy's L-BFGS-B, driven directly on theta."""
 
+import warnings
+
 import numpy as np
 import scipy.optimize
 
 from .._network import Buffers, loss_and_gradient
 from .blas_pools import scipy_blas_single_threaded
+from .interrupts import sigint_between_steps
+
+
+class _Interrupted(Exception):
+    """Raised from the loss function to leave SciPy's loop on Ctrl+C."""
 
 
 def run_lbfgs(
@@ -35,32 +42,58 @@ def run_lbfgs(
     Returns
     -------
     result : scipy.optimize.OptimizeResult
+        With ``interrupted=True`` when Ctrl+C stopped it: Ctrl+C takes
+        effect after the loss evaluation under way, and theta is then the
+        point of the lowest loss evaluated so far (a warning says so).
     """
     buffers = Buffers(network, params.layer_sizes, X.shape[0], params.dtype)
     grad = params.like()
+    best = {"loss": np.inf, "theta": params.theta.astype(np.float64)}
 
     def fun(theta):
+        if interrupted:
+            raise _Interrupted
         params.theta[...] = theta
         loss = loss_and_gradient(
             params, grad, network, X, Y, sample_weight, alpha, buffers
         )
+        if loss < best["loss"]:  # what an interrupted fit keeps
+            best["loss"], best["theta"] = loss, theta.copy()
         return loss, grad.theta.astype(np.float64)
 
     iteration = 0
 
-    def report(intermediate_result):
+    def count(intermediate_result):
         nonlocal iteration
         iteration += 1
-        print(f"Iteration {iteration}, loss = {intermediate_result.fun:.8f}")
+        if verbose:
+            print(f"Iteration {iteration}, loss = {intermediate_result.fun:.8f}")
 
-    with scipy_blas_single_threaded():
-        result = scipy.optimize.minimize(
-            fun,
-            params.theta.astype(np.float64),
-            method="L-BFGS-B",
-            jac=True,
-            callback=report if verbose else None,
-            options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
-        )
+    with scipy_blas_single_threaded(), sigint_between_steps() as interrupted:
+        try:
+            result = scipy.optimize.minimize(
+                fun,
+                best["theta"],
+                method="L-BFGS-B",
+                jac=True,
+                callback=count,
+                options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+            )
+        except (_Interrupted, KeyboardInterrupt):
+            if not np.isfinite(best["loss"]):
+                raise KeyboardInterrupt from None  # nothing evaluated to keep
+            result = scipy.optimize.OptimizeResult(
+                x=best["theta"],
+                fun=best["loss"],
+                nit=iteration,
+                status=-1,
+                message="interrupted by the user",
+                interrupted=True,
+            )
+            warnings.warn(
+                f"Training interrupted by user after {iteration} L-BFGS "
+                "iteration(s); the model keeps the weights of the lowest loss "
+                "reached so far."
+            )
     params.theta[...] = result.x
     return result
