@@ -178,7 +178,7 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         if len(self.classes_) < 2:
             raise ValueError(
                 "FFNNClassifier needs samples of at least 2 classes, but the "
-                f"data contains only one class: {self.classes_[0]!r}."
+                f"data contains only one class: {self.classes_.tolist()[0]!r}."
             )
         return X, self._indicators(y)
 
