@@ -573,9 +573,6 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
                 early_stopping=early_stopping, monitor=self.early_stopping_metric
             )
         history_mark = self._history.mark(keep_best=X_val is not None)
-        if not incremental:  # a warm start may change the stopping rule
-            self._history.monitor_for(early_stopping, self.early_stopping_metric)
-
         hooks = self._epoch_hooks(X, Y)
         validation_score = None
         if X_val is not None:
@@ -585,6 +582,8 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
                 return self._score_output(output, Y_val, sw_val), loss
 
         try:
+            if not incremental:  # a warm start may change the stopping rule
+                self._history.monitor_for(early_stopping, self.early_stopping_metric)
             run_epochs(
                 params,
                 network,

@@ -438,6 +438,20 @@ def test_early_stopping_on_an_undefined_validation_score(X):
     assert np.isfinite(model.validation_loss_curve_).all()  # what it monitors
 
 
+@pytest.mark.parametrize("metric", ["score", "loss"])
+def test_early_stopping_on_a_never_finite_validation_value(metric, X):
+    # Outputs overflow on this X_val: -inf scores, inf losses. Neither ever
+    # beat the initial best, and the fit used to run all max_iter epochs
+    # and keep its initial weights.
+    y = target(FFNNRegressor)
+    model = FFNNRegressor(
+        **{**SMALL, "max_iter": 50}, early_stopping=True, early_stopping_metric=metric
+    )
+    with pytest.raises(ValueError, match=f"validation {metric} was not finite in any"):
+        model.fit(X, y, X_val=np.full((5, 3), 1e300), y_val=y[:5])
+    assert not hasattr(model, "coefs_")
+
+
 def test_early_stopping_needs_three_samples(X):
     with pytest.raises(ValueError, match="early_stopping needs at least 3 samples"):
         FFNNRegressor(**SMALL, early_stopping=True).fit(X[:2], [0.0, 1.0])

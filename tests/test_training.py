@@ -114,6 +114,29 @@ def test_warm_start_turning_early_stopping_on_keeps_the_best_weights(digits):
     assert stopped.best_loss_ == min(stopped.loss_curve_[-5:])
 
 
+def test_a_failed_warm_start_leaves_the_stopping_rule_as_it_was(digits, monkeypatch):
+    import skffnn._base
+
+    X_train, _, y_train, _ = digits
+    model = FFNNClassifier((8,), max_iter=3, warm_start=True, random_state=0)
+    model.fit(X_train, y_train)
+    best_loss = model.best_loss_
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("fault")
+
+    model.set_params(early_stopping=True)
+    for name in ["_epoch_hooks", "run_epochs"]:  # before and inside the try
+        with monkeypatch.context() as patch:
+            where = FFNNClassifier if name == "_epoch_hooks" else skffnn._base
+            patch.setattr(where, name, fail)
+            with pytest.raises(RuntimeError, match="fault"):
+                model.fit(X_train, y_train)
+        assert model._history.early_stopping is False, name
+        assert model._history.best_loss == best_loss, name
+        assert model._history.validation_scores is None, name
+
+
 def test_early_stopping_split_is_stratified():
     X, y = make_classification(
         n_samples=400, weights=[0.9, 0.1], random_state=0, n_informative=3

@@ -373,6 +373,8 @@ def run_epochs(
             stopped_by = "interrupted"
 
     if validation_score is not None and history.early_stopping:
+        if history.n_iter and stopped_by in ("converged", "max_iter", "callback"):
+            _check_best_is_finite(history)
         np.copyto(params.theta, history.best_theta)
     if not incremental and stopped_by in ("converged", "max_iter") and history.n_iter:
         _warn_if_not_learned(
@@ -409,18 +411,51 @@ def _record_validation(history, score, loss, verbose):
         print(f"Validation score: {score:f}, validation loss: {loss:.8f}")
 
 
+_NAN_CAUSE = {
+    "score": (
+        "The score is undefined on some validation sets (R^2 of fewer than 2 "
+        "samples, for one). Give a larger validation set, or set "
+        "early_stopping_metric='loss'."
+    ),
+    "loss": (
+        "The network's outputs overflowed on the validation data: scale it "
+        "as the training data, or lower learning_rate_init."
+    ),
+}
+
+
+def _check_best_is_finite(history):
+    """Refuse to end early stopping on the weights of no epoch at all.
+
+    The best starts at -inf (score) or inf (loss): if no epoch's value was
+    finite, none was ever better, and the fit would restore its initial
+    weights.
+    """
+    if history.monitor == "loss":
+        best, last = history.best_validation_loss, history.validation_loss_curve[-1]
+    else:
+        best, last = history.best_validation_score, history.validation_scores[-1]
+    if not np.isfinite(best):
+        raise ValueError(
+            f"early_stopping: the validation {history.monitor} was not finite "
+            f"in any of the {history.n_iter} epochs (last: {last}), so there "
+            "are no best weights to keep. The validation data may hold values "
+            "far outside the training data's range: scale it as the training "
+            "data."
+        )
+
+
 def _monitor_validation(history, params, tol):
     """MLP's rule on the validation score, or its mirror image on the loss."""
     score, loss = history.validation_scores[-1], history.validation_loss_curve[-1]
-    if np.isnan(loss if history.monitor == "loss" else score):
+    value = loss if history.monitor == "loss" else score
+    if np.isnan(value):
         # NaN compares false with everything: no epoch would ever be best,
         # and the fit would end on its initial weights.
         raise ValueError(
             f"early_stopping: the validation {history.monitor} is NaN after "
-            f"epoch {history.n_iter}, so epochs cannot be compared. The score "
-            "is undefined on some validation sets (R^2 of fewer than 2 "
-            "samples, for one). Give a larger validation set, or set "
-            "early_stopping_metric='loss'."
+            f"epoch {history.n_iter}, so epochs cannot be compared. "
+            + _NAN_CAUSE[history.monitor]
         )
     if history.monitor == "loss":
         stalled = loss > history.best_validation_loss - tol
@@ -428,6 +463,9 @@ def _monitor_validation(history, params, tol):
     else:
         stalled = score < history.best_validation_score + tol
         better = score > history.best_validation_score
+    # An infinite value improves on nothing: it counts towards the plateau
+    # (inf - tol == inf would not), and see _check_best_is_finite.
+    stalled = stalled or not np.isfinite(value)
     history.no_improvement_count = history.no_improvement_count + 1 if stalled else 0
     if better:
         history.best_validation_score = score
