@@ -868,8 +868,10 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
         n_hidden = len(self.coefs_) - 1
         if n_hidden == 0:
             raise ValueError("transform needs a hidden layer; this network has none.")
-        if not isinstance(layer, Integral) or not (
-            1 <= layer <= n_hidden or -n_hidden <= layer <= -1
+        if (
+            not isinstance(layer, Integral)
+            or isinstance(layer, bool)  # True would be layer 1, by accident
+            or not (1 <= layer <= n_hidden or -n_hidden <= layer <= -1)
         ):
             raise ValueError(
                 f"layer must be an integer in 1..{n_hidden} or -{n_hidden}..-1 "
@@ -945,8 +947,9 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
 
         Returns
         -------
-        a : ndarray of shape (n_samples, n_l)
-            ``fit(X, y, ...).transform(X, layer)``.
+        a : ndarray or DataFrame of shape (n_samples, n_l)
+            ``fit(X, y, ...).transform(X, layer)``: a DataFrame when
+            :meth:`set_output` asks for one.
         """
         self.fit(X, y, sample_weight=sample_weight, **fit_params)
         return self.transform(X, layer=layer)

@@ -239,7 +239,7 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
             )
         labels = self._decode(Y)
         if not incremental or not hasattr(self, "class_weight_"):
-            self.class_weight_ = _checked(
+            self.class_weight_ = _checked_class_weight(
                 compute_class_weight(
                     self.class_weight, classes=self.classes_, y=labels
                 ),
@@ -440,7 +440,7 @@ def _unknown_labels(classes, y_classes):
     )
 
 
-def _checked(class_weight, classes):
+def _checked_class_weight(class_weight, classes):
     """class_weight (one weight per class), refused unless finite and >= 0.
 
     A negative weight would make training maximize that class's loss, and

@@ -298,8 +298,8 @@ ERRORS = {
     "unknown dataset": ("--datasets xor,mnist", "unknown data set(s) mnist"),
     # Empty lists used to run no data set (an empty table, status 0) or
     # every model.
-    "no dataset": ("--datasets ,", "argument --datasets: ',' names nothing"),
-    "no model": ("--models ,", "argument --models: ',' names nothing"),
+    "no dataset": ("--datasets ,", "--datasets names no data set"),
+    "no model": ("--models , ,", "--models names no model"),
     "unknown task": ("--task ranking", "argument --task: invalid choice"),
 }
 
@@ -323,6 +323,25 @@ def test_errors_exit_2_from_a_process(bad_files, name):
     assert result.returncode == 2
     assert message in result.stderr
     assert result.stdout == ""
+
+
+def test_an_empty_item_beside_a_model_is_dropped(tmp_path, capsys, monkeypatch):
+    status, out, err = run_main(
+        "compare",
+        "--datasets",
+        "xor",
+        "--models",
+        "ffnn",
+        ",",
+        "--cv",
+        "2",
+        "-q",
+        cwd=tmp_path,
+        capsys=capsys,
+        monkeypatch=monkeypatch,
+    )
+    assert status == 0 and err == ""
+    assert list(parse_table(out)) == [("xor", "FFNNClassifier")]
 
 
 def test_out_of_memory_exits_1_with_a_message(tmp_path, capsys, monkeypatch):

@@ -137,8 +137,9 @@ def test_transform_equals_a_manual_forward_pass():
     np.testing.assert_allclose(model.transform(X, layer=1), a1, **close)
     np.testing.assert_allclose(model.transform(X), a2, **close)
     np.testing.assert_allclose(model.transform(X, layer=-2), a1, **close)
-    with pytest.raises(ValueError, match="layer must be an integer in 1..2"):
-        model.transform(X, layer=3)
+    for layer in [3, True]:  # True, an int to Python, is no layer number
+        with pytest.raises(ValueError, match=f"in 1..2 .* got {layer}"):
+            model.transform(X, layer=layer)
 
 
 def test_transform_as_a_pipeline_feature_extractor():

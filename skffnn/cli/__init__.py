@@ -62,7 +62,12 @@ def run_compare(args) -> int:
         0 on success.
     """
     _check_data_arguments(args)
+    # An empty list would silently mean no data set, or every model.
+    if args.datasets == []:
+        raise CommandError("--datasets names no data set")
     models = args.models and [name for names in args.models for name in names]
+    if models == []:
+        raise CommandError("--models names no model")
     keys = resolve_models(models) if models else list(MODEL_KEYS)
     if args.output is not None:
         check_output_path(args.output)

@@ -123,7 +123,7 @@ def _integer(text, valid, expected):
 
 
 def comma_list(text: str) -> list:
-    """Split 'a,b' into ['a', 'b'], dropping empty items; refuse an empty list.
+    """Split 'a,b' into ['a', 'b'], dropping empty items.
 
     Parameters
     ----------
@@ -133,14 +133,9 @@ def comma_list(text: str) -> list:
     Returns
     -------
     names : list of str
-        The names, at least one.
+        The names (an empty list when there are none).
     """
-    names = [name.strip() for name in text.split(",") if name.strip()]
-    if not names:  # an empty list would silently mean "none" or "all"
-        raise argparse.ArgumentTypeError(
-            f"{text!r} names nothing; give one or more names separated by commas"
-        )
-    return names
+    return [name.strip() for name in text.split(",") if name.strip()]
 
 
 def _add_compare(subparsers):
