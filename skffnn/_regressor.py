@@ -153,16 +153,21 @@ default='squared_error'
         )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
-        if self.loss == "poisson" and (y < 0).any():
-            raise ValueError(
-                "loss='poisson' requires non-negative targets y, but y has "
-                f"{int((y < 0).sum())} negative value(s)."
-            )
+        self._check_poisson_targets(y, "y")
         Y = y.reshape(len(y), -1).astype(np.float64)
         return X, Y
 
+    def _check_poisson_targets(self, y, name):
+        if self.loss == "poisson" and (y < 0).any():
+            raise ValueError(
+                f"loss='poisson' requires non-negative targets {name}, but "
+                f"{name} has {int((y < 0).sum())} negative value(s)."
+            )
+
     def _encode_validation_targets(self, y):
         y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y_val")
+        # A negative target has no Poisson deviance: NaN validation losses.
+        self._check_poisson_targets(y, "y_val")
         return y.reshape(len(y), -1)
 
     def _decode_targets(self, Y):
