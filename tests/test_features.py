@@ -511,7 +511,7 @@ def test_a_poisson_regressor_refuses_negative_y_val():
     # Negative counts have no deviance: every validation loss was NaN,
     # silently (or blamed on overflow under early stopping on the loss).
     X, y = load_digits(return_X_y=True)
-    model = FFNNRegressor((4,), loss="poisson", max_iter=2, random_state=0)
+    model = FFNNRegressor(hidden_layer_sizes=(4,), loss="poisson", max_iter=2)
     y_val = np.r_[-1.0, y[1:10]]
     with pytest.raises(ValueError, match="non-negative targets y_val, but y_val"):
         model.fit(X, y, X_val=X[:10], y_val=y_val)
