@@ -179,7 +179,10 @@ loss_ : float
         when validation runs.
 
     best_validation_score_ : float or None
-        Best of validation_scores_; its weights are the ones kept.
+        Validation score of the epoch whose weights early stopping kept:
+        the best of validation_scores_, or with
+        early_stopping_metric='loss' the score of the lowest validation
+        loss.
 
     t_ : int
         Training samples seen by the stochastic solvers.
