@@ -323,6 +323,38 @@ class OptimizerState(NamedTuple):
         vars(self.schedule).update(schedule_state)
 
 
+class Snapshot:
+    """A rule's state at the start of an epoch, to undo a diverged epoch.
+
+    The buffers are allocated once per training call; separate from
+    :meth:`OptimizerState.mark`'s, which hold the state from the start of
+    the call.
+    """
+
+    def __init__(self, rule):
+        self.rule = rule
+        self.vectors = {
+            name: np.empty_like(value) for name, value in _state_vectors(vars(rule))
+        }
+        self.scalars = {}
+
+    def take(self):
+        """Copy the rule's state vectors and scalars (the step count t, ...)."""
+        for name, value in _state_vectors(vars(self.rule)):
+            np.copyto(self.vectors[name], value)
+        self.scalars = {
+            name: value
+            for name, value in vars(self.rule).items()
+            if not name.startswith("_") and not isinstance(value, np.ndarray)
+        }
+
+    def restore(self):
+        """Return the rule to what :meth:`take` saw, in place."""
+        for name, value in _state_vectors(vars(self.rule)):
+            np.copyto(value, self.vectors[name])
+        vars(self.rule).update(self.scalars)
+
+
 def _state_vectors(attributes):
     """The (name, array) pairs of a rule's state: public arrays (m, v, velocity)."""
     return [

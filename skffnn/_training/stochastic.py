@@ -17,6 +17,7 @@ from .._network import Buffers, draw_dropout_masks
 from . import kernels
 from .batch_step import BatchStep
 from .interrupts import sigint_between_steps
+from .optimizers import Snapshot
 
 # History's per-epoch lists, which training only appends to.
 _CURVES = ("loss_curve", "validation_scores", "validation_loss_curve")
@@ -278,6 +279,9 @@ def run_epochs(
     order = np.arange(n) if shuffle else None
     total_weight = n if sample_weight is None else float(sample_weight.sum())
     epoch_start = params.theta.copy()
+    # A diverged epoch is undone whole: the weights and the optimizer's
+    # moments, which the blown-up gradients filled too.
+    optimizer_at_epoch_start = Snapshot(optimizer)
     if history.early_stopping and history.best_theta is None:
         history.best_theta = params.theta.copy()
 
@@ -294,6 +298,7 @@ def run_epochs(
         try:
             for _ in range(max_iter):
                 np.copyto(epoch_start, params.theta)
+                optimizer_at_epoch_start.take()
                 if epoch_hooks is not None:
                     epoch_hooks[0]()
                 if shuffle:
@@ -329,6 +334,7 @@ def run_epochs(
                     diverged = None
                 if diverged:
                     np.copyto(params.theta, epoch_start)
+                    optimizer_at_epoch_start.restore()
                     _warn_diverged(history.n_iter + 1, diverged)
                     stopped_by = "diverged"
                     break
@@ -365,6 +371,7 @@ def run_epochs(
         except KeyboardInterrupt:
             if not np.isfinite(params.theta).all():
                 np.copyto(params.theta, epoch_start)
+                optimizer_at_epoch_start.restore()
             warnings.warn(
                 f"Training interrupted by user after {history.n_iter} complete "
                 "epoch(s); the model keeps the weights reached so far (the best "
