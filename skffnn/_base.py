@@ -327,8 +327,16 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
         """(0, rate of hidden layer 1, ..., rate of layer L-1, 0), or None."""
         rates = self.dropout
         if isinstance(rates, Real):
+            if rates > 0 and n_hidden == 0:
+                raise ValueError(
+                    f"dropout={rates!r} drops units of hidden layers, and "
+                    "this network has none (hidden_layer_sizes=())."
+                )
             rates = [rates] * n_hidden
-        rates = [float(r) for r in rates]
+        try:
+            rates = [float(r) for r in rates]
+        except (TypeError, ValueError):
+            rates = [np.nan]  # not numbers: the message below
         if len(rates) != n_hidden or not all(0 <= r < 1 for r in rates):
             raise ValueError(
                 "dropout must be a rate in [0, 1) or one such rate per hidden "

@@ -737,6 +737,32 @@ def test_dropout_errors():
         FFNNClassifier((8,), solver="lbfgs", dropout=0.5).fit(X, y)
     with pytest.raises(ValueError, match="dropout"):
         FFNNClassifier((8,), dropout=1.0).fit(X, y)
+    # Once "could not convert string to float", and silently ignored.
+    with pytest.raises(ValueError, match="one such rate per hidden layer"):
+        FFNNClassifier((8, 8), dropout=[0.1, "a"]).fit(X, y)
+    with pytest.raises(ValueError, match="dropout=0.5 drops units of hidden"):
+        FFNNClassifier((), dropout=0.5).fit(X, y)
+    FFNNClassifier((), dropout=0.0, max_iter=1).fit(X, y)
+
+
+def test_dropout_masks_change_between_partial_fit_calls(monkeypatch):
+    # With an int random_state each call starts from the same RandomState:
+    # the masks of the same rows repeated at every pass from the second on.
+    import skffnn._training.stochastic as stochastic
+
+    masks, draw = [], stochastic.draw_dropout_masks
+
+    def record(buffers, *args):
+        draw(buffers, *args)
+        masks.append(buffers.mask[1].copy())
+
+    monkeypatch.setattr(stochastic, "draw_dropout_masks", record)
+    X, y = load_digits(return_X_y=True)
+    model = FFNNClassifier((16,), dropout=0.5, batch_size=2000, random_state=0)
+    for _ in range(3):
+        model.partial_fit(X / 16, y, classes=np.arange(10))
+    assert len(masks) == 3
+    assert not np.array_equal(masks[1], masks[2])
 
 
 def test_validation_data_is_routed_through_a_grid_search():

@@ -267,8 +267,11 @@ def run_epochs(
     buffers = Buffers(network, params.layer_sizes, m, params.dtype, dropout=dropout)
     step = BatchStep(params, network, buffers, optimizer, alpha, max_grad_norm)
     # Drawn only when dropout is on, so other fits keep MLP's random stream.
+    # Seeded by the samples seen too: partial_fit calls with an int
+    # random_state start from the same RandomState, and would otherwise
+    # drop the same units of the same rows at every pass over a stream.
     dropout_rng = (
-        np.random.default_rng(random_state.randint(2**31 - 1))
+        np.random.default_rng([random_state.randint(2**31 - 1), history.t])
         if dropout is not None and any(dropout)
         else None
     )
