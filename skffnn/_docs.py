@@ -40,8 +40,9 @@ default='constant'
         (t + 1) ** power_t (t = samples seen), 'adaptive' divides it by 5
         each time the monitored quantity stalls for n_iter_no_change epochs,
         'cosine' anneals it to 0 over max_iter epochs as
-        (1 + cos(pi e / max_iter)) / 2, 'step' multiplies it by lr_gamma
-        every lr_step_size epochs.
+        (1 + cos(pi e / max_iter)) / 2 (with partial_fit, each call is an
+        epoch: after max_iter calls the rate is 0, and a warning says
+        so), 'step' multiplies it by lr_gamma every lr_step_size epochs.
 
     learning_rate_init : float, default=0.001
         Initial step size of 'sgd' and 'adam'.

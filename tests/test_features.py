@@ -354,6 +354,25 @@ def test_cosine_schedule_drives_the_estimator(solver):
     assert model._optimizer.rule.learning_rate == pytest.approx(expected, abs=1e-15)
 
 
+def test_cosine_schedule_over_partial_fit_calls_warns_at_its_end():
+    # Each call is an epoch: after max_iter calls the rate is 0, and a
+    # stream used to go on untrained without a word.
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    X, y = load_digits(return_X_y=True)
+    model = FFNNClassifier((8,), learning_rate="cosine", max_iter=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        for _ in range(3):
+            model.partial_fit(X / 16, y, classes=np.arange(10))
+    before = model.coefs_[0].copy()
+    with pytest.warns(ConvergenceWarning, match="learning rate is 0: the schedule"):
+        model.partial_fit(X / 16, y)
+    np.testing.assert_array_equal(model.coefs_[0], before)
+
+
 def test_step_schedule_with_warmup_in_the_estimator():
     X, y = load_digits(return_X_y=True)
     model = FFNNClassifier(

@@ -289,6 +289,16 @@ def run_epochs(
         history.best_theta = params.theta.copy()
 
     first_loss = None
+    if incremental and optimizer.learning_rate == 0:
+        # 'cosine' after max_iter calls: the stream would go on untrained.
+        warnings.warn(
+            "The learning rate is 0: the schedule has come to its end (with "
+            "learning_rate='cosine', after max_iter epochs, here max_iter "
+            "partial_fit calls), so this call leaves the weights as they are. "
+            "Set max_iter to the number of partial_fit calls to train, or use "
+            "another learning_rate.",
+            ConvergenceWarning,
+        )
 
     history.n_iter = 0
     stopped_by = "max_iter"
