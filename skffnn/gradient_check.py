@@ -5,11 +5,14 @@ or a loss: the gradient that training follows should agree with the slope
 of the loss measured by nudging each weight.
 """
 
+from numbers import Integral, Real
+
 import numpy as np
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import _check_sample_weight
 
+from ._base import BaseFFNN
 from ._checks import _check_finite
 from ._network import Buffers, Parameters, loss_and_gradient
 
@@ -58,18 +61,28 @@ def check_gradients(
     >>> max(errors.values()) < 1e-6
     True
     """
+    _check_arguments(estimator, n_entries, step)
     model = clone(estimator).set_params(dtype="float64")
     X, Y = model._validate_input(X, y, incremental=False, reset=True)
     _check_finite(X, np.float64, "X", type(model).__name__)
     X, Y = X.astype(np.float64), Y.astype(np.float64)
     if sample_weight is not None:
-        sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=np.float64, ensure_non_negative=True
+        )
     hidden = model._hidden_sizes()
     layer_sizes = [X.shape[1], *hidden, Y.shape[1]]
     if hasattr(estimator, "coefs_"):
         params = Parameters.from_layers(
             estimator.coefs_, estimator.intercepts_, np.float64
         )
+        if params.layer_sizes != tuple(layer_sizes):
+            # Else a matmul error, or outputs broadcast against Y silently.
+            raise ValueError(
+                f"The fitted network has layer sizes {list(params.layer_sizes)}, "
+                f"but X and y give {layer_sizes}: check the gradients on data "
+                "of the shape (features, classes or outputs) it was fitted on."
+            )
     else:
         seed = check_random_state(model.random_state)
         params = model._initial_parameters(layer_sizes, np.float64, seed)
@@ -106,3 +119,17 @@ def check_gradients(
             scale = np.abs(flat_grad).max()
             errors[name] = float(worst / scale if scale > 0 else worst)
     return errors
+
+
+def _check_arguments(estimator, n_entries, step):
+    if not isinstance(estimator, BaseFFNN):
+        raise TypeError(
+            "check_gradients takes an FFNNClassifier or FFNNRegressor, got "
+            f"{type(estimator).__name__}."
+        )
+    if isinstance(n_entries, bool) or not isinstance(n_entries, Integral):
+        raise TypeError(f"n_entries must be an integer, got {n_entries!r}.")
+    if n_entries < 1:  # 0 would check nothing and report errors of 0
+        raise ValueError(f"n_entries must be at least 1, got {n_entries}.")
+    if not (isinstance(step, Real) and np.isfinite(step) and step > 0):
+        raise ValueError(f"step must be a positive finite number, got {step!r}.")

@@ -216,3 +216,33 @@ def test_backprop_with_a_fixed_dropout_mask(activation):
         params.theta[i] = saved
         fd[i] = (up - down) / (2 * H)
     assert _max_relative_error(params, grad, fd) <= 1e-6
+
+
+def test_check_gradients_refuses_what_it_cannot_check():
+    # Each of these once failed deep inside (a ZeroDivisionError, a matmul
+    # error) or, worse, reported a pass: errors of 0 for n_entries=0, small
+    # errors for 3 outputs broadcast against a 2-class y.
+    from sklearn.datasets import load_iris
+    from sklearn.neural_network import MLPClassifier
+
+    from skffnn import FFNNClassifier, check_gradients
+
+    X, y = load_iris(return_X_y=True)
+    model = FFNNClassifier((5,), max_iter=5, random_state=0)
+    bad = [
+        ({"n_entries": 0}, ValueError, "n_entries must be at least 1, got 0"),
+        ({"n_entries": 2.5}, TypeError, "n_entries must be an integer"),
+        ({"step": 0.0}, ValueError, "step must be a positive finite number"),
+        ({"sample_weight": -np.ones(150)}, ValueError, "[Nn]egative"),
+    ]
+    for kwargs, error, match in bad:
+        with pytest.raises(error, match=match):
+            check_gradients(model, X, y, **kwargs)
+    with pytest.raises(TypeError, match="FFNNClassifier or FFNNRegressor, got MLP"):
+        check_gradients(MLPClassifier(), X, y)
+    with pytest.warns(Warning):
+        model.fit(X, y)
+    with pytest.raises(ValueError, match=r"layer sizes \[4, 5, 3\], but X and y"):
+        check_gradients(model, X[y < 2], y[y < 2])
+    with pytest.raises(ValueError, match=r"\[4, 5, 3\], but X and y give \[3,"):
+        check_gradients(model, X[:, :3], y)
