@@ -30,8 +30,8 @@ class LossCurveDisplay:
     """Training loss per epoch and, with early stopping, the validation score.
 
     Create it with :meth:`from_estimator` from a network fitted by a
-    stochastic solver ('sgd' or 'adam'), or directly from the recorded
-    values; then :meth:`plot` draws it. The validation score, when there
+    stochastic solver ('sgd', 'adam', 'adamw', 'rmsprop'), or directly from
+    the recorded values; then :meth:`plot` draws it. The validation score, when there
     is one, goes on a second y axis sharing the epochs.
 
     Parameters
@@ -153,7 +153,7 @@ class LossCurveDisplay:
         ----------
         estimator : estimator or Pipeline
             A fitted FFNNClassifier / FFNNRegressor (or scikit-learn MLP)
-            trained with solver='sgd' or 'adam', alone or at the end of a
+            trained by a stochastic solver, alone or at the end of a
             Pipeline.
         ax : matplotlib Axes, default=None
             Where to draw; None creates a new figure.
@@ -175,11 +175,14 @@ class LossCurveDisplay:
         loss_curve = getattr(network, "loss_curve_", None)
         if not loss_curve:
             solver = getattr(network, "solver", None)
+            fitted_with = (
+                "" if solver is None else f", and this one was fitted with {solver=}"
+            )
             raise ValueError(
                 f"{type(network).__name__} has no loss curve to plot: only "
-                "the stochastic solvers 'sgd' and 'adam' record the loss of "
-                f"each epoch (loss_curve_), and this one was fitted with "
-                f"solver={solver!r}."
+                "networks trained by a stochastic solver ('sgd', 'adam', "
+                "'adamw', 'rmsprop') record the loss of each epoch "
+                f"(loss_curve_){fitted_with}."
             )
         display = cls(
             loss_curve=loss_curve,

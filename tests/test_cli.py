@@ -344,6 +344,23 @@ def test_an_empty_item_beside_a_model_is_dropped(tmp_path, capsys, monkeypatch):
     assert list(parse_table(out)) == [("xor", "FFNNClassifier")]
 
 
+def test_a_data_set_named_twice_runs_once(tmp_path, capsys, monkeypatch):
+    status, out, _ = run_main(
+        "compare",
+        "--datasets",
+        "xor,xor",
+        "--models",
+        "ffnn",
+        "--cv",
+        "2",
+        "-q",
+        cwd=tmp_path,
+        capsys=capsys,
+        monkeypatch=monkeypatch,
+    )
+    assert status == 0 and out.count("\nxor ") == 1
+
+
 def test_out_of_memory_exits_1_with_a_message(tmp_path, capsys, monkeypatch):
     # --hidden 100000000 asks numpy for 238 GiB: a traceback, once.
     import skffnn.cli

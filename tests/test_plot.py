@@ -104,6 +104,19 @@ def test_lbfgs_records_no_loss_curve(iris):
         LossCurveDisplay.from_estimator(clf)
 
 
+def test_no_loss_curve_message_names_every_stochastic_solver(iris):
+    # It named 'sgd' and 'adam' only, and "solver=None" for a wrapper.
+    from sklearn.compose import TransformedTargetRegressor
+
+    from skffnn import FFNNRegressor
+
+    X, y = iris
+    wrapped = TransformedTargetRegressor(FFNNRegressor(solver="lbfgs"))
+    wrapped.fit(X, y.astype(float))
+    with pytest.raises(ValueError, match="'adamw', 'rmsprop'.*loss_curve_[)][.]$"):
+        LossCurveDisplay.from_estimator(wrapped)
+
+
 def test_unfitted_estimator():
     with pytest.raises(NotFittedError):
         LossCurveDisplay.from_estimator(FFNNClassifier())

@@ -33,7 +33,7 @@ EPILOG = """examples:
       --hidden 64,32 --plot scores.png
 
 The table goes to stdout, one progress line per model to stderr. Exit
-status: 0 on success, 2 on bad arguments or unusable data.
+status: 0 on success, 2 on bad arguments or unusable data, 1 out of memory.
 """
 
 

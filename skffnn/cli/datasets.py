@@ -155,9 +155,9 @@ def builtin_datasets(names=None) -> list[Dataset]:
     Returns
     -------
     datasets : list of Dataset
-        The data sets, in the order asked for.
+        The data sets, in the order asked for, once each.
     """
-    names = list(BUILTIN) if names is None else names
+    names = list(BUILTIN) if names is None else list(dict.fromkeys(names))
     unknown = [name for name in names if name not in BUILTIN]
     if unknown:
         raise CommandError(
