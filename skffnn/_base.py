@@ -474,6 +474,12 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
                     "used by the stochastic solvers, which train in epochs; "
                     "solver='lbfgs' has no epochs to validate."
                 )
+            if getattr(self, "_skl_callbacks", None):
+                warnings.warn(
+                    "Callbacks receive one task per epoch of the stochastic "
+                    "solvers; solver='lbfgs' has no epochs, so they see none of "
+                    "its iterations."
+                )
             self._fit_lbfgs(params, network, X, Y, sample_weight)
         else:
             self._fit_stochastic(

@@ -710,6 +710,18 @@ def test_a_fit_that_raises_still_tears_its_callbacks_down():
     assert not hasattr(model, "coefs_")
 
 
+def test_callbacks_on_lbfgs_are_told_they_see_nothing():
+    # lbfgs has no epochs: the callbacks' tasks never came, silently (a
+    # ScoringMonitor then failed with "No logs to retrieve").
+    pytest.importorskip("sklearn.callback")
+    X, y = load_digits(return_X_y=True)
+    callback = _CountingCallback()
+    model = FFNNClassifier((8,), solver="lbfgs", max_iter=5, random_state=0)
+    with pytest.warns(UserWarning, match="solver='lbfgs' has no epochs"):
+        model.set_callbacks(callback).fit(X / 16, y)
+    assert callback.begins == 0
+
+
 def test_a_callback_can_stop_training():
     pytest.importorskip("sklearn.callback")
     X, y = load_digits(return_X_y=True)
