@@ -4,6 +4,8 @@ matplotlib is an optional dependency (``pip install 'skffnn[plot]'``),
 imported only when something is drawn.
 """
 
+import warnings
+
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
@@ -40,7 +42,7 @@ class LossCurveDisplay:
         Training loss after each epoch (an estimator's ``loss_curve_``).
     validation_scores : array-like of shape (n_epochs,), default=None
         Score on the held-out set after each epoch (``validation_scores_``),
-        recorded when early stopping ran.
+        recorded when early stopping ran; one per entry of loss_curve.
     estimator_name : str, default=None
         Title of the plot.
 
@@ -133,6 +135,12 @@ class LossCurveDisplay:
 
     def _plot_validation(self, ax, kwargs):
         scores = np.asarray(self.validation_scores, dtype=float)
+        if len(scores) != len(self.loss_curve):
+            raise ValueError(
+                f"validation_scores has {len(scores)} entries for "
+                f"{len(self.loss_curve)} epochs of loss_curve: give one score "
+                "per epoch."
+            )
         # A twin axis starts its own colour cycle: name the colour so the
         # score does not take the loss's.
         self.ax2_ = ax.twinx()
@@ -184,9 +192,20 @@ class LossCurveDisplay:
                 "'adamw', 'rmsprop') record the loss of each epoch "
                 f"(loss_curve_){fitted_with}."
             )
+        scores = getattr(network, "validation_scores_", None)
+        if scores is not None and len(scores) != len(loss_curve):
+            # Warm starts and partial_fit calls without validation: which
+            # epochs the scores belong to is not recorded.
+            warnings.warn(
+                f"{type(network).__name__} has validation scores for "
+                f"{len(scores)} of its {len(loss_curve)} epochs (some fits or "
+                "partial_fit calls ran without validation): the plot shows "
+                "the training loss only."
+            )
+            scores = None
         display = cls(
             loss_curve=loss_curve,
-            validation_scores=getattr(network, "validation_scores_", None),
+            validation_scores=scores,
             estimator_name=type(network).__name__,
         )
         return display.plot(

@@ -82,6 +82,22 @@ def test_from_values_without_an_estimator():
     assert display.ax_.get_title() == "net"
 
 
+def test_scores_of_only_some_epochs_are_not_drawn_at_the_wrong_ones(iris):
+    # Early stopping turned on in a warm start: 5 scores for epochs 6-10
+    # were drawn at epochs 1-5.
+    model = FFNNClassifier((8,), max_iter=5, warm_start=True, random_state=0)
+    fit(model, *iris)
+    fit(model.set_params(early_stopping=True, n_iter_no_change=100), *iris)
+    assert (len(model.loss_curve_), len(model.validation_scores_)) == (10, 5)
+    with pytest.warns(UserWarning, match="scores for 5 of its 10 epochs"):
+        display = LossCurveDisplay.from_estimator(model)
+    assert display.validation_line_ is None
+    with pytest.raises(ValueError, match="5 entries for 10 epochs"):
+        LossCurveDisplay(
+            loss_curve=model.loss_curve_, validation_scores=model.validation_scores_
+        ).plot()
+
+
 @pytest.mark.parametrize(
     "estimator",
     [
