@@ -563,16 +563,19 @@ def _warn_if_not_learned(best_epoch_loss, zero_weight_loss):
     (a large alpha). Zero weights cost no penalty, so a plateau of the
     penalized loss at twice their loss is no optimum. Targets that zero
     weights fit exactly (a zero-weight loss of 0) give nothing to compare.
+    The warning says what the loss shows, not that nothing was learned: on
+    unscaled X a classifier may be often right and still lose more than a
+    constant through a few confident mistakes.
     """
     threshold = _NOT_LEARNED_FACTOR * zero_weight_loss
     if zero_weight_loss > 0 and best_epoch_loss > threshold:
         warnings.warn(
-            f"Training did not learn: its loss settled at {best_epoch_loss:.4g} "
-            f"at best, above {_NOT_LEARNED_FACTOR:g} times the loss of a "
-            f"network with all weights zero ({zero_weight_loss:.4g}), which "
-            "predicts a constant. Lower learning_rate_init if the steps are "
-            "too large, scale X, and for targets of small scale, scale y or "
-            "lower tol.",
+            f"Training settled on a loss worse than a constant prediction's: "
+            f"{best_epoch_loss:.4g} at best, above {_NOT_LEARNED_FACTOR:g} times "
+            f"the loss of a network with all weights zero "
+            f"({zero_weight_loss:.4g}), which predicts a constant. Lower "
+            "learning_rate_init if the steps are too large, scale X, and for "
+            "targets of small scale, scale y or lower tol.",
             ConvergenceWarning,
         )
 
