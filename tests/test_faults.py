@@ -96,12 +96,10 @@ def test_non_finite_loss_stops_training_with_the_weights_before_it(
 
     assert model.n_iter_ == 2 and model.loss_curve_ == two_epochs.loss_curve_
     assert_same_weights(model, two_epochs)
-    # The optimizer too, which the batches of epoch 3 before the fault had
-    # moved (a partial_fit after a divergence went on from its moments).
-    rule, expected = model._optimizer.rule, two_epochs._optimizer.rule
-    assert rule.t == expected.t == 2 * 4
-    np.testing.assert_array_equal(rule.m, expected.m)
-    np.testing.assert_array_equal(rule.v, expected.v)
+    # The optimizer starts afresh: its moments held the gradients of the
+    # diverged batches (a partial_fit after a divergence went on from them).
+    rule = model._optimizer.rule
+    assert rule.t == 0 and not rule.m.any() and not rule.v.any()
 
 
 def test_overflow_in_the_first_epoch_keeps_the_initial_weights(regression):

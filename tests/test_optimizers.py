@@ -186,3 +186,20 @@ def test_numpy_scalar_alpha_penalizes_in_the_parameters_dtype():
         add_penalty(params, grad, alpha, 3.0, buffers)
         grads.append(grad.theta)
     np.testing.assert_array_equal(grads[1], grads[0])
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop"])
+def test_restart_forgets_the_state_of_every_rule(name):
+    # After a diverged epoch the moments hold the gradients that blew up.
+    from skffnn._training import optimizers
+
+    rule = getattr(optimizers, name)(5, np.float64, learning_rate=0.1)
+    theta = np.ones(5)
+    for _ in range(3):
+        rule.step(theta, np.full(5, 1e20))
+    rule.restart()
+    fresh = getattr(optimizers, name)(5, np.float64, learning_rate=0.1)
+    for attribute, value in vars(fresh).items():
+        if isinstance(value, np.ndarray) and not attribute.startswith("_"):
+            np.testing.assert_array_equal(getattr(rule, attribute), value)
+    assert getattr(rule, "t", 0) == 0

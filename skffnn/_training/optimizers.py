@@ -49,6 +49,16 @@ class UpdateRule:
     def advance(self):
         """Set the scalars of the next step (nothing, unless overridden)."""
 
+    def restart(self):
+        """Forget the state built so far: zero moments, as at the first step.
+
+        For the epoch after a divergence: the moments (velocity, m, v)
+        hold the blown-up gradients that led into it. Zeroing them costs no
+        memory, where keeping a copy of them at each epoch start would.
+        """
+        for _, value in _state_vectors(vars(self)):
+            value.fill(0)
+
     def update(self, theta, grad, part, l2=NO_L2):
         """Move theta[part] against grad[part], in place.
 
@@ -149,6 +159,11 @@ class Adam(UpdateRule):
         self.m = np.zeros(n_params, dtype=dtype)
         self.v = np.zeros(n_params, dtype=dtype)
         self._scratch = np.empty(n_params, dtype=dtype)
+
+    def restart(self):
+        """Zero m and v and the step count, whose bias correction they need."""
+        super().restart()
+        self.t = 0
 
     def advance(self):
         """Count the step; fold the bias correction into its size eta_t."""
@@ -321,38 +336,6 @@ class OptimizerState(NamedTuple):
             np.copyto(value, rule_state["_backup"][name])
         vars(self.schedule).clear()
         vars(self.schedule).update(schedule_state)
-
-
-class Snapshot:
-    """A rule's state at the start of an epoch, to undo a diverged epoch.
-
-    The buffers are allocated once per training call; separate from
-    :meth:`OptimizerState.mark`'s, which hold the state from the start of
-    the call.
-    """
-
-    def __init__(self, rule):
-        self.rule = rule
-        self.vectors = {
-            name: np.empty_like(value) for name, value in _state_vectors(vars(rule))
-        }
-        self.scalars = {}
-
-    def take(self):
-        """Copy the rule's state vectors and scalars (the step count t, ...)."""
-        for name, value in _state_vectors(vars(self.rule)):
-            np.copyto(self.vectors[name], value)
-        self.scalars = {
-            name: value
-            for name, value in vars(self.rule).items()
-            if not name.startswith("_") and not isinstance(value, np.ndarray)
-        }
-
-    def restore(self):
-        """Return the rule to what :meth:`take` saw, in place."""
-        for name, value in _state_vectors(vars(self.rule)):
-            np.copyto(value, self.vectors[name])
-        vars(self.rule).update(self.scalars)
 
 
 def _state_vectors(attributes):

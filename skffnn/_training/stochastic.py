@@ -17,7 +17,6 @@ from .._network import Buffers, draw_dropout_masks
 from . import kernels
 from .batch_step import BatchStep
 from .interrupts import sigint_between_steps
-from .optimizers import Snapshot
 
 # History's per-epoch lists, which training only appends to.
 _CURVES = ("loss_curve", "validation_scores", "validation_loss_curve")
@@ -282,9 +281,6 @@ def run_epochs(
     order = np.arange(n) if shuffle else None
     total_weight = n if sample_weight is None else float(sample_weight.sum())
     epoch_start = params.theta.copy()
-    # A diverged epoch is undone whole: the weights and the optimizer's
-    # moments, which the blown-up gradients filled too.
-    optimizer_at_epoch_start = Snapshot(optimizer)
     if history.early_stopping and history.best_theta is None:
         history.best_theta = params.theta.copy()
 
@@ -311,7 +307,6 @@ def run_epochs(
         try:
             for _ in range(max_iter):
                 np.copyto(epoch_start, params.theta)
-                optimizer_at_epoch_start.take()
                 if epoch_hooks is not None:
                     epoch_hooks[0]()
                 if shuffle:
@@ -346,8 +341,10 @@ def run_epochs(
                 else:
                     diverged = None
                 if diverged:
+                    # The moments hold the gradients that blew up: the next
+                    # call (partial_fit) starts them afresh.
                     np.copyto(params.theta, epoch_start)
-                    optimizer_at_epoch_start.restore()
+                    optimizer.restart()
                     _warn_diverged(history.n_iter + 1, diverged)
                     stopped_by = "diverged"
                     break
@@ -384,7 +381,7 @@ def run_epochs(
         except KeyboardInterrupt:
             if not np.isfinite(params.theta).all():
                 np.copyto(params.theta, epoch_start)
-                optimizer_at_epoch_start.restore()
+                optimizer.restart()
             warnings.warn(
                 f"Training interrupted by user after {history.n_iter} complete "
                 "epoch(s); the model keeps the weights reached so far (the best "
@@ -507,9 +504,9 @@ def _plateau_message(history, tol, n_iter_no_change):
 def _warn_diverged(epoch, what):
     warnings.warn(
         f"The training loss {what} during epoch {epoch}: the optimization "
-        "diverged. Training stopped and the weights were restored to their "
-        "values before that epoch. Lower learning_rate_init or scale the input "
-        "data.",
+        "diverged. Training stopped, the weights were restored to their "
+        "values before that epoch and the optimizer's moments reset. Lower "
+        "learning_rate_init or scale the input data.",
         ConvergenceWarning,
     )
 
