@@ -540,8 +540,8 @@ def _diverging(loss, first_loss, zero_weight_loss):
     return reference > 0 and loss > _DIVERGENCE_FACTOR * reference
 
 
-# A fit that settles above this many times the zero-weight loss learned
-# nothing: the constant output of all-zero weights beats it.
+# A plateau above this many times the zero-weight loss is worse than the
+# constant output of all-zero weights, and far from any optimum.
 _NOT_LEARNED_FACTOR = 2.0
 
 
