@@ -52,6 +52,16 @@ def check_gradients(
         correct backpropagation gives about 1e-8; above 1e-6 something is
         wrong (or a checked z sits on a kink of relu and its relatives).
 
+    Raises
+    ------
+    TypeError
+        If estimator is not an FFNNClassifier or FFNNRegressor, or
+        n_entries is not an integer.
+    ValueError
+        If n_entries < 1, step is not a positive finite number, sample
+        weights are negative, or a fitted network's layer sizes differ
+        from those X and y give.
+
     Examples
     --------
     >>> from sklearn.datasets import load_iris
@@ -131,5 +141,7 @@ def _check_arguments(estimator, n_entries, step):
         raise TypeError(f"n_entries must be an integer, got {n_entries!r}.")
     if n_entries < 1:  # 0 would check nothing and report errors of 0
         raise ValueError(f"n_entries must be at least 1, got {n_entries}.")
-    if not (isinstance(step, Real) and np.isfinite(step) and step > 0):
+    if isinstance(step, bool) or not (
+        isinstance(step, Real) and np.isfinite(step) and step > 0
+    ):
         raise ValueError(f"step must be a positive finite number, got {step!r}.")

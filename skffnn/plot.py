@@ -104,6 +104,14 @@ class LossCurveDisplay:
         display : LossCurveDisplay
             This object, with the matplotlib artists as attributes.
         """
+        if self.validation_scores is not None and len(self.validation_scores) != len(
+            self.loss_curve
+        ):  # before anything is drawn
+            raise ValueError(
+                f"validation_scores has {len(self.validation_scores)} entries for "
+                f"{len(self.loss_curve)} epochs of loss_curve: give one score "
+                "per epoch."
+            )
         plt = _pyplot()
         from matplotlib.ticker import MaxNLocator
 
@@ -135,12 +143,6 @@ class LossCurveDisplay:
 
     def _plot_validation(self, ax, kwargs):
         scores = np.asarray(self.validation_scores, dtype=float)
-        if len(scores) != len(self.loss_curve):
-            raise ValueError(
-                f"validation_scores has {len(scores)} entries for "
-                f"{len(self.loss_curve)} epochs of loss_curve: give one score "
-                "per epoch."
-            )
         # A twin axis starts its own colour cycle: name the colour so the
         # score does not take the loss's.
         self.ax2_ = ax.twinx()
@@ -183,14 +185,17 @@ class LossCurveDisplay:
         loss_curve = getattr(network, "loss_curve_", None)
         if not loss_curve:
             solver = getattr(network, "solver", None)
-            fitted_with = (
-                "" if solver is None else f", and this one was fitted with {solver=}"
-            )
+            if solver is None:  # a wrapper: TransformedTargetRegressor, ...
+                raise ValueError(
+                    f"{type(network).__name__} has no loss curve (loss_curve_) "
+                    "to plot: pass the fitted network itself, such as the "
+                    "regressor_ of a TransformedTargetRegressor."
+                )
             raise ValueError(
                 f"{type(network).__name__} has no loss curve to plot: only "
                 "networks trained by a stochastic solver ('sgd', 'adam', "
                 "'adamw', 'rmsprop') record the loss of each epoch "
-                f"(loss_curve_){fitted_with}."
+                f"(loss_curve_), and this one was fitted with {solver=}."
             )
         scores = getattr(network, "validation_scores_", None)
         if scores is not None and len(scores) != len(loss_curve):

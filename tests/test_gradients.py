@@ -233,6 +233,7 @@ def test_check_gradients_refuses_what_it_cannot_check():
         ({"n_entries": 0}, ValueError, "n_entries must be at least 1, got 0"),
         ({"n_entries": 2.5}, TypeError, "n_entries must be an integer"),
         ({"step": 0.0}, ValueError, "step must be a positive finite number"),
+        ({"step": True}, ValueError, "step must be a positive finite number"),
         ({"sample_weight": -np.ones(150)}, ValueError, "[Nn]egative"),
     ]
     for kwargs, error, match in bad:

@@ -92,10 +92,12 @@ def test_scores_of_only_some_epochs_are_not_drawn_at_the_wrong_ones(iris):
     with pytest.warns(UserWarning, match="scores for 5 of its 10 epochs"):
         display = LossCurveDisplay.from_estimator(model)
     assert display.validation_line_ is None
+    n_figures = len(plt.get_fignums())
     with pytest.raises(ValueError, match="5 entries for 10 epochs"):
         LossCurveDisplay(
             loss_curve=model.loss_curve_, validation_scores=model.validation_scores_
         ).plot()
+    assert len(plt.get_fignums()) == n_figures  # refused before drawing
 
 
 @pytest.mark.parametrize(
@@ -127,10 +129,13 @@ def test_no_loss_curve_message_names_every_stochastic_solver(iris):
     from skffnn import FFNNRegressor
 
     X, y = iris
-    wrapped = TransformedTargetRegressor(FFNNRegressor(solver="lbfgs"))
-    wrapped.fit(X, y.astype(float))
-    with pytest.raises(ValueError, match="'adamw', 'rmsprop'.*loss_curve_[)][.]$"):
+    clf = fit(FFNNClassifier(hidden_layer_sizes=(4,), solver="lbfgs"), X, y)
+    with pytest.raises(ValueError, match="'adamw', 'rmsprop'.* solver='lbfgs'"):
+        LossCurveDisplay.from_estimator(clf)
+    wrapped = fit(TransformedTargetRegressor(FFNNRegressor(max_iter=5)), X, 1.0 * y)
+    with pytest.raises(ValueError, match="pass the fitted network itself"):
         LossCurveDisplay.from_estimator(wrapped)
+    LossCurveDisplay.from_estimator(wrapped.regressor_)
 
 
 def test_unfitted_estimator():

@@ -288,11 +288,13 @@ def run_epochs(
     if incremental and optimizer.learning_rate == 0:
         # 'cosine' after max_iter calls: the stream would go on untrained.
         warnings.warn(
-            "The learning rate is 0: the schedule has come to its end (with "
-            "learning_rate='cosine', after max_iter epochs, here max_iter "
-            "partial_fit calls), so this call leaves the weights as they are. "
-            "Set max_iter to the number of partial_fit calls to train, or use "
-            "another learning_rate.",
+            f"The learning rate of the {type(schedule).__name__.lower()!r} "
+            "schedule has reached 0, so this call takes no gradient step "
+            "(with momentum, sgd's velocity still moves the weights for a "
+            "while). 'cosine' reaches 0 after max_iter epochs, each "
+            "partial_fit call being one, counted from the estimator's first "
+            "call: set max_iter to the number of calls to train on a new "
+            "estimator, or use another learning_rate.",
             ConvergenceWarning,
         )
 
