@@ -100,6 +100,11 @@ def test_non_finite_loss_stops_training_with_the_weights_before_it(
     # diverged batches (a partial_fit after a divergence went on from them).
     rule = model._optimizer.rule
     assert rule.t == 0 and not rule.m.any() and not rule.v.any()
+    calls = fail_at_call(monkeypatch, 2 * 4 + 3, lambda result: np.inf)
+    sgd = FFNNRegressor(max_iter=50, solver="sgd", **kw)
+    with pytest.warns(ConvergenceWarning, match="moments reset"):
+        sgd.fit(X, y)
+    assert calls["n"] == 11 and not sgd._optimizer.rule.velocity.any()
 
 
 def test_overflow_in_the_first_epoch_keeps_the_initial_weights(regression):
