@@ -267,6 +267,10 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
     def _score_output(self, output, Y, sample_weight):
         """Score network outputs against encoded targets Y (validation)."""
 
+    def _outputs_summed_in_loss(self, Y):
+        """How many outputs the loss sums where MLP's averages them (1: none)."""
+        return 1
+
     def _stratify(self, Y):
         """Labels to stratify the early-stopping split by, or None."""
         return None
@@ -616,6 +620,7 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
                 shuffle=self.shuffle,
                 random_state=random_state,
                 tol=self.tol,
+                loss_tol=self.tol * self._outputs_summed_in_loss(Y),
                 n_iter_no_change=self.n_iter_no_change,
                 history=self._history,
                 epoch_hooks=hooks,

@@ -170,6 +170,12 @@ default='squared_error'
         self._check_poisson_targets(y, "y_val")
         return y.reshape(len(y), -1)
 
+    def _outputs_summed_in_loss(self, Y):
+        # MLPRegressor's loss is the mean over outputs, and its plateau test
+        # compares that mean with tol; skffnn's loss is their sum (the
+        # objective whose gradient both follow): tol times the outputs.
+        return Y.shape[1]
+
     def _decode_targets(self, Y):
         return Y.ravel() if Y.shape[1] == 1 else Y
 

@@ -116,6 +116,23 @@ def test_float64_training_reproduces_mlp(params, task):
         np.testing.assert_allclose(ffnn.loss_curve_, mlp.loss_curve_, rtol=1e-7)
 
 
+@pytest.mark.parametrize(
+    "params", [dict(), dict(solver="sgd", learning_rate="adaptive")], ids=repr
+)
+def test_multi_output_regression_stops_where_mlp_stops(params):
+    # skffnn's loss sums the outputs, MLP's averages them: comparing the sum
+    # with tol stopped at another epoch (551 against 471 with two outputs).
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 3)
+    Y = np.column_stack([X[:, 0] + X[:, 1], 2 * X[:, 2], X[:, 0] * X[:, 2]])
+    kw = dict(hidden_layer_sizes=(16,), random_state=0, max_iter=2000, **params)
+    for k in (2, 3):
+        mlp = MLPRegressor(**kw).fit(X, Y[:, :k])
+        ours = FFNNRegressor(dtype="float64", **kw).fit(X, Y[:, :k])
+        assert ours.n_iter_ == mlp.n_iter_ < 2000
+        np.testing.assert_allclose(ours.coefs_[0], mlp.coefs_[0], rtol=1e-9, atol=1e-12)
+
+
 def test_no_hidden_layer_recovers_linear_regression():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(200, 4))

@@ -203,6 +203,7 @@ def run_epochs(
     tol,
     n_iter_no_change,
     history,
+    loss_tol=None,
     max_grad_norm=None,
     dropout=None,
     x_rows=None,
@@ -235,6 +236,11 @@ def run_epochs(
     tol : float
     n_iter_no_change : int or inf
     history : History
+    loss_tol : float, default=None
+        The tolerance of the plateau tests on a loss (training, or
+        validation when monitored); default tol. A regressor's loss sums its
+        outputs where MLP's averages them: tol times the outputs keeps
+        MLP's test.
     max_grad_norm : float, default=None
         Clip each batch gradient to this Euclidean norm before the step.
     epoch_hooks : (callable, callable, callable), default=None
@@ -263,6 +269,7 @@ def run_epochs(
     """
     n = Y.shape[0]
     m = batch_size
+    loss_tol = tol if loss_tol is None else loss_tol
     buffers = Buffers(network, params.layer_sizes, m, params.dtype, dropout=dropout)
     step = BatchStep(params, network, buffers, optimizer, alpha, max_grad_norm)
     # Drawn only when dropout is on, so other fits keep MLP's random stream.
@@ -357,7 +364,9 @@ def run_epochs(
                 history.loss_curve.append(epoch_loss)
                 if verbose:
                     print(f"Iteration {history.n_iter}, loss = {epoch_loss:.8f}")
-                _count_no_improvement(history, params, tol, validation_score, verbose)
+                _count_no_improvement(
+                    history, params, tol, loss_tol, validation_score, verbose
+                )
                 schedule.epoch_end(optimizer, history.t)
                 if epoch_hooks is not None and epoch_hooks[1](params):
                     stopped_by = "callback"
@@ -405,16 +414,16 @@ def run_epochs(
     return stopped_by
 
 
-def _count_no_improvement(history, params, tol, validation_score, verbose):
+def _count_no_improvement(history, params, tol, loss_tol, validation_score, verbose):
     """Record validation, then update the plateau counter from what is monitored."""
     if validation_score is not None:
         _record_validation(history, *validation_score(params), verbose)
     if history.early_stopping and validation_score is not None:
-        _monitor_validation(history, params, tol)
+        _monitor_validation(history, params, tol, loss_tol)
         return
     loss = history.loss_curve[-1]
     best = np.inf if history.best_loss is None else history.best_loss
-    if loss > best - tol:
+    if loss > best - loss_tol:
         history.no_improvement_count += 1
     else:
         history.no_improvement_count = 0
@@ -464,7 +473,7 @@ def _check_best_is_finite(history):
         )
 
 
-def _monitor_validation(history, params, tol):
+def _monitor_validation(history, params, tol, loss_tol):
     """MLP's rule on the validation score, or its mirror image on the loss."""
     score, loss = history.validation_scores[-1], history.validation_loss_curve[-1]
     value = loss if history.monitor == "loss" else score
@@ -477,7 +486,7 @@ def _monitor_validation(history, params, tol):
             + _NAN_CAUSE[history.monitor]
         )
     if history.monitor == "loss":
-        stalled = loss > history.best_validation_loss - tol
+        stalled = loss > history.best_validation_loss - loss_tol
         better = loss < history.best_validation_loss
     else:
         stalled = score < history.best_validation_score + tol
