@@ -228,11 +228,16 @@ default='squared_error'
         """
         y_pred = self.predict(X)
         y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
-        scale = np.abs(y).max() if y.size else 0.0
-        if scale > _RESCALE_ABOVE:
-            # R^2 does not change when y and its prediction are divided by
-            # one number; squares of such values would overflow float64.
-            y, y_pred = y / scale, y_pred / scale
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y.ravel()  # as predict returns a single output
+        scale = np.abs(y).max(axis=0) if y.size else np.zeros(y.shape[1:])
+        if np.any(scale > _RESCALE_ABOVE):
+            # The R^2 of an output does not change when it and its prediction
+            # are divided by one number; squares of such values would
+            # overflow float64. Output by output: one factor for all would
+            # make a small output's squares underflow to 0 (an R^2 of 1).
+            factor = np.where(scale > _RESCALE_ABOVE, scale, 1.0)
+            y, y_pred = y / factor, y_pred / factor
         return r2_score(y, y_pred, sample_weight=sample_weight)
 
     def predict(self, X):

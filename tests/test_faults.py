@@ -461,3 +461,15 @@ def test_regressor_score_of_huge_targets_does_not_overflow():
         score = model.score(X, y)
     expected = r2_score(y / 1e154, model.predict(X) / 1e154)
     assert score == pytest.approx(expected, rel=1e-9)
+    assert model.score(X, y[:, None]) == pytest.approx(expected, rel=1e-9)
+    # Outputs of far apart scales are rescaled one by one: with one factor
+    # for both, the small output's squares underflowed to 0 and it counted
+    # as a perfect R^2 of 1.
+    Y = np.column_stack([X[:, 0], X[:, 1]])
+    both = FFNNRegressor(hidden_layer_sizes=(), solver="lbfgs").fit(X, Y)
+    Y_test = np.column_stack([y * 1e46, X[:, 1] + rng.normal(size=40)])
+    per_output = [
+        r2_score(Y_test[:, 0] / 1e200, both.predict(X)[:, 0] / 1e200),
+        r2_score(Y_test[:, 1], both.predict(X)[:, 1]),
+    ]
+    assert both.score(X, Y_test) == pytest.approx(np.mean(per_output), rel=1e-9)
