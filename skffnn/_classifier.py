@@ -13,7 +13,11 @@ from sklearn.utils.multiclass import (
     type_of_target,
     unique_labels,
 )
-from sklearn.utils.validation import column_or_1d, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    column_or_1d,
+    validate_data,
+)
 
 from . import _docs
 from ._base import BaseFFNN, _check_validation_outputs, with_callbacks
@@ -156,6 +160,15 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
+        if y.ndim == 2 and type_of_target(y) == "multiclass-multioutput":
+            # Checked here for partial_fit too, whose classes set up the
+            # binarizer before y is seen.
+            raise ValueError(
+                "FFNNClassifier does not support multiclass-multioutput targets "
+                "(several columns of class labels). Use "
+                "sklearn.multioutput.MultiOutputClassifier(FFNNClassifier()), "
+                "or give multilabel targets as a 0/1 indicator matrix."
+            )
         try:
             check_classification_targets(y)
         except TypeError as error:
@@ -195,7 +208,8 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         if (y.ndim == 2) != fitted_multilabel:
             kinds = ("one label per sample", "multilabel indicator rows")
             raise ValueError(
-                f"y holds {kinds[y.ndim == 2]}, but the model was fitted on "
+                f"y holds {kinds[y.ndim == 2]}, but the model's classes (from "
+                f"an earlier fit or partial_fit's classes) are for "
                 f"{kinds[fitted_multilabel]}; set warm_start=False or call "
                 "fit to train on the other kind of target."
             )
@@ -276,6 +290,10 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
             y_true = np.asarray(y)
             if y_true.ndim == 2 and y_true.shape[1] == 1:
                 y_true = y_true.ravel()  # a column vector, as fit accepts it
+            if y_true.ndim != 1:  # accuracy_score says what is wrong with it
+                return super().score(X, y, sample_weight=sample_weight)
+            if sample_weight is not None:  # named, not a broadcasting error
+                sample_weight = _check_sample_weight(sample_weight, y_true)
             known = np.isin(y_true, self.classes_)
             index = np.searchsorted(self.classes_, y_true).clip(
                 0, len(self.classes_) - 1

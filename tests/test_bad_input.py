@@ -240,6 +240,28 @@ def test_class_weight_must_be_finite_and_non_negative(bad, method, X):
     assert not hasattr(model, "coefs_")
 
 
+def test_multiclass_multioutput_targets_are_named_in_partial_fit_too(X):
+    # partial_fit's classes set up the model before y is seen: it said
+    # "y holds multilabel indicator rows, but the model was fitted on ...".
+    Y = np.column_stack([np.arange(30) % 2, np.arange(30) % 3])
+    for call in (
+        lambda model: model.partial_fit(X, Y, classes=[0, 1, 2]),
+        lambda model: model.fit(X, Y),
+    ):
+        with pytest.raises(ValueError, match="does not support multiclass-multi"):
+            call(FFNNClassifier(**SMALL))
+
+
+def test_score_with_class_weight_names_bad_arguments(X):
+    y = np.arange(30) % 2
+    model = FFNNClassifier(**SMALL, class_weight={0: 1.0, 1: 2.0}).fit(X, y)
+    # Once "operands could not be broadcast", and "Sample weights must be 1D".
+    with pytest.raises(ValueError, match=r"sample_weight.shape == \(29,\)"):
+        model.score(X, y, sample_weight=np.ones(29))
+    with pytest.raises(ValueError, match="mix of multilabel-indicator and binary"):
+        model.score(X, np.column_stack([y, y]))
+
+
 def test_all_zero_weights_are_named_whatever_scikit_learn_checks():
     # scikit-learn < 1.7 lets all-zero weights through _check_sample_weight.
     from skffnn._checks import _cast_weights
@@ -268,7 +290,7 @@ BAD_CLASSIFIER_TARGETS = {
     "multioutput multiclass": (
         np.c_[np.arange(30) % 3, np.arange(30) % 2],
         ValueError,
-        "Multioutput target data is not supported",
+        "does not support multiclass-multioutput targets",
     ),
     "3-D": (np.zeros((30, 1, 1)), ValueError, "dim 3"),
 }
@@ -342,13 +364,13 @@ BAD_PARTIAL_FIT_CLASSES = {
             .fit(X, np.eye(3, dtype=int)[np.arange(30) % 3])
             .partial_fit(X, np.arange(30) % 3)
         ),
-        "y holds one label per sample, but the model was fitted on "
+        "y holds one label per sample, but the model's classes .* are for "
         "multilabel indicator rows",
     ),
     "multilabel rows after labels": (
         lambda X: first_call(X).partial_fit(X, np.eye(2, dtype=int)[np.arange(30) % 2]),
-        "y holds multilabel indicator rows, but the model was fitted on one "
-        "label per sample",
+        "y holds multilabel indicator rows, but the model's classes .* are "
+        "for one label per sample",
     ),
     "mixed types": (
         lambda X: FFNNClassifier(**SMALL).partial_fit(
