@@ -171,10 +171,11 @@ default='squared_error'
         return y.reshape(len(y), -1)
 
     def _outputs_summed_in_loss(self, Y):
-        # MLPRegressor's loss is the mean over outputs, and its plateau test
-        # compares that mean with tol; skffnn's loss is their sum (the
-        # objective whose gradient both follow): tol times the outputs.
-        return Y.shape[1]
+        # MLPRegressor's squared error is the mean over outputs, and its
+        # plateau test compares that mean with tol; skffnn's is their sum
+        # (the objective whose gradient both follow): tol times the outputs.
+        # MLP's Poisson loss sums the outputs as skffnn's does.
+        return Y.shape[1] if self.loss == "squared_error" else 1
 
     def _decode_targets(self, Y):
         return Y.ravel() if Y.shape[1] == 1 else Y
