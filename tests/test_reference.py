@@ -129,6 +129,8 @@ def test_multi_output_regression_stops_where_mlp_stops(params):
     X = rng.randn(200, 3)
     Y = np.column_stack([X[:, 0] + X[:, 1], 2 * X[:, 2], X[:, 0] * X[:, 2]])
     if params.get("loss") == "poisson":
+        if "loss" not in MLPRegressor().get_params():
+            pytest.skip("MLPRegressor takes loss from scikit-learn 1.7 on")
         Y = np.exp(0.3 * Y)
     kw = dict(hidden_layer_sizes=(16,), random_state=0, max_iter=2000, **params)
     for k in (2, 3):
