@@ -58,16 +58,20 @@ def test_partial_fit_epochs_equal_fit_epochs():
     assert streamed.loss_curve_[-1] < 0.5 * streamed.loss_curve_[0]
 
 
+# Early stopping that stops well before max_iter on digits, in float64.
+EARLY_STOPPING = dict(
+    early_stopping=True,
+    n_iter_no_change=3,
+    learning_rate_init=0.02,
+    max_iter=200,
+    random_state=0,
+    dtype="float64",
+)
+
+
 def test_early_stopping_restores_the_best_weights(digits):
     X_train, _, y_train, _ = digits
-    kw = dict(
-        early_stopping=True,
-        n_iter_no_change=3,
-        learning_rate_init=0.02,
-        max_iter=200,
-        random_state=0,
-        dtype="float64",
-    )
+    kw = EARLY_STOPPING
     stopped = FFNNClassifier(**kw).fit(X_train, y_train)
     scores = stopped.validation_scores_
     best_epoch = int(np.argmax(scores)) + 1
@@ -85,15 +89,7 @@ def test_warm_start_turning_early_stopping_on_keeps_the_best_weights(digits):
     # early_stopping=True scored a held-out split but ran all max_iter
     # epochs on the training loss and kept the last weights.
     X_train, _, y_train, _ = digits
-    kw = dict(
-        early_stopping=True,
-        warm_start=True,
-        n_iter_no_change=3,
-        learning_rate_init=0.02,
-        max_iter=200,
-        random_state=0,
-        dtype="float64",
-    )
+    kw = dict(EARLY_STOPPING, warm_start=True)
 
     def after_partial_fit(**params):
         model = FFNNClassifier(**{**kw, **params})
