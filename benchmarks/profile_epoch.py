@@ -4,15 +4,15 @@ Trains FFNNClassifier (hidden (256, 128), relu, adam) on the synthetic
 MNIST-shaped data with ``partial_fit``: one warm-up epoch, one plain timed
 epoch, one epoch under cProfile (functions, sorted by own time) and, when
 line_profiler is installed (``pip install line_profiler``), one epoch under
-line_profiler on the training loop, the forward and backward passes, the
-batch gathering and the optimizer step.
+line_profiler on the epoch's loop over batches, the forward and backward
+passes, the batch gathering and the optimizer step.
 
 The line timings are summed into categories (matrix products, activations,
 loss, gathering, optimizer, ...) by matching each line's source text. Only
-the lines of the loop, forward and backward are summed, since a line's time
-includes that of the functions it calls; the lines of the optimizer and of
-the gathering are printed for detail. Read the line table to check the
-attribution after changing the core.
+the lines of the epoch's loop, forward and backward are summed, since a
+line's time includes that of the functions it calls; the lines of the
+optimizer and of the gathering are printed for detail. Read the line
+table to check the attribution after changing the core.
 
 Usage::
 
@@ -46,11 +46,11 @@ HIDDEN = (256, 128)
 
 # (module, qualified name, summed into categories?)
 PROFILED = [
-    ("skffnn._training.stochastic", "run_epochs", True),
+    ("skffnn._training.stochastic", "Epoch.__call__", True),
     ("skffnn._training.batch_step", "BatchStep.__call__", True),
     ("skffnn._network.propagation", "forward", True),
     ("skffnn._network.propagation", "backward", True),
-    ("skffnn._training.stochastic", "Batches.__call__", False),
+    ("skffnn._training.batches", "Batches.__call__", False),
     ("skffnn._training.optimizers", "Adam.update", False),
     ("skffnn._network.propagation", "penalty", False),
 ]
@@ -58,7 +58,7 @@ PROFILED = [
 # First match wins. Lines calling loss_and_gradient or the batch step are
 # left out: the functions they call are profiled themselves.
 CATEGORIES = [
-    (r"loss_and_gradient\(|= step\(", None),
+    (r"loss_and_gradient\(|\.step\(", None),
     (r"\.ones\[", "bias add / bias gradient"),
     (r"matmul\(", "GEMM (matrix products)"),
     (r"\.update\(|\.advance\(", "optimizer step (adam, L2 gradient)"),
@@ -134,7 +134,7 @@ def category_rows(total, lines):
         name = category(source)
         if summed and name is not None:
             sums[name] = sums.get(name, 0.0) + seconds
-    sums["outside run_epochs (validation, labels)"] = total - sum(sums.values())
+    sums["outside the epoch's batches (checks, labels)"] = total - sum(sums.values())
     rows = sorted(sums.items(), key=lambda kv: -kv[1])
     return [[name, f"{1e3 * s:.1f}", f"{100 * s / total:.1f}"] for name, s in rows]
 

@@ -25,8 +25,8 @@ from skffnn._network import (
 )
 from skffnn._training import SGD, Adam, AdamW, RMSprop, kernels
 from skffnn._training.batch_step import BatchStep
+from skffnn._training.batches import Batches
 from skffnn._training.optimizers import L2, NO_L2
-from skffnn._training.stochastic import Batches
 
 RULES = {
     "sgd": lambda n, dt: SGD(n, dt, 0.1, momentum=0.9, nesterov=False),

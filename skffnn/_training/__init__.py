@@ -1,9 +1,10 @@
 """How the parameters move: optimizers, schedules and the two training loops."""
 
+from .history import History
 from .lbfgs import run_lbfgs
 from .optimizers import SGD, Adam, AdamW, OptimizerState, RMSprop
 from .schedules import make_schedule
-from .stochastic import History, run_epochs
+from .stochastic import run_epochs
 
 __all__ = [
     "SGD",
