@@ -6,7 +6,6 @@ back. It never computes a gradient itself.
 """
 
 import functools
-import math
 import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
@@ -14,30 +13,16 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, _fit_context
-
-try:  # scikit-learn >= 1.9
-    from sklearn.callback import CallbackSupportMixin, with_callbacks
-except ImportError:  # older versions: the estimators work without callbacks
-
-    class CallbackSupportMixin:
-        """Stand-in when scikit-learn has no callback API."""
-
-    def with_callbacks(method):
-        return method
-
-
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 from sklearn.utils import TransformerTags, check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils._set_output import ADAPTERS_MANAGER, _get_output_config
 from sklearn.utils.validation import (
-    _check_feature_names_in,
     _check_sample_weight,
     check_is_fitted,
     validate_data,
 )
 
+from ._callbacks import EpochCallbacksMixin, with_callbacks
 from ._checks import (
     _cast,
     _cast_weights,
@@ -46,6 +31,7 @@ from ._checks import (
     _surely_finite,
     _unchanged_on_error,
 )
+from ._hidden_features import HiddenFeaturesMixin
 from ._network import (
     ACTIVATIONS,
     SCHEMES,
@@ -68,6 +54,11 @@ from ._training import (
     make_schedule,
     run_epochs,
     run_lbfgs,
+)
+from ._validation_set import (
+    check_validation_set,
+    split_validation,
+    validation_arguments,
 )
 
 # dtype='auto' trains in float32 from this many (samples x parameters) on:
@@ -96,49 +87,13 @@ def _build_network(activations, loss_name, huber_delta):
     return Network.build(activations, output_loss(loss_name, huber_delta))
 
 
-def _validation_arguments(validation_data, X_val, y_val, sample_weight_val):
-    """fit's validation set as (X_val, y_val, sample_weight_val), or None.
-
-    It comes either as ``validation_data=(X_val, y_val)`` or, in
-    scikit-learn's spelling (HistGradientBoosting), as the arguments
-    ``X_val`` and ``y_val``, which a Pipeline transforms like X when built
-    with ``transform_input=["X_val"]``. Only the arguments are checked
-    here; the data is checked like X and y by the estimator.
-    """
-    if validation_data is not None:
-        if X_val is not None or y_val is not None:
-            raise ValueError(
-                "Pass the validation set either as validation_data or as X_val "
-                "and y_val, not both."
-            )
-        try:
-            X_val, y_val = validation_data
-        except (TypeError, ValueError):
-            raise TypeError(
-                "validation_data must be a pair (X_val, y_val), got "
-                f"{type(validation_data).__name__}."
-            ) from None
-    elif X_val is None and y_val is None:
-        if sample_weight_val is not None:
-            raise ValueError(
-                "sample_weight_val is given without a validation set: pass "
-                "X_val and y_val too."
-            )
-        return None
-    elif y_val is None:
-        raise ValueError("X_val is given, but y_val is not.")
-    elif X_val is None:
-        raise ValueError("y_val is given, but X_val is not.")
-    return X_val, y_val, sample_weight_val
-
-
-def _check_validation_outputs(n_val, n):
-    """Refuse a y_val with n_val outputs (or labels) per sample where y has n."""
-    if n_val != n:
-        raise ValueError(f"y_val has {n_val} outputs per sample but y has {n}.")
-
-
-class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
+class BaseFFNN(
+    PlainStateMixin,
+    HiddenFeaturesMixin,
+    EpochCallbacksMixin,
+    BaseEstimator,
+    metaclass=ABCMeta,
+):
     """Base class of the feed-forward network estimators; use a subclass."""
 
     _parameter_constraints: dict = {
@@ -412,7 +367,7 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
             y,
             sample_weight=sample_weight,
             incremental=False,
-            validation=_validation_arguments(
+            validation=validation_arguments(
                 validation_data, X_val, y_val, sample_weight_val
             ),
         )
@@ -560,10 +515,14 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
         early_stopping = self.early_stopping and not incremental
         X_val, train_rows = None, None
         if validation is not None:
-            X_val, Y_val, sw_val = self._validation_set(*validation, Y)
+            X_val, Y_val, sw_val = check_validation_set(self, *validation, Y)
         elif early_stopping:
-            train_rows, val_rows = self._split_validation(
-                Y, sample_weight, random_state
+            train_rows, val_rows = split_validation(
+                Y,
+                sample_weight,
+                random_state,
+                self.validation_fraction,
+                self._stratify(Y),
             )
             X_val = _cast(X[val_rows], Y.dtype, "X")
             Y_val, Y = Y[val_rows], Y[train_rows]
@@ -635,129 +594,6 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
             self._history.rollback(history_mark)
             raise
 
-    def _epoch_hooks(self, X, Y):
-        """Begin/end hooks that run scikit-learn's callbacks, one task per epoch.
-
-        Callbacks see the training data with its original labels, and a
-        copy of the estimator holding each epoch's weights.
-        """
-        if not hasattr(self, "_init_callback_context") or not (
-            getattr(self, "_skl_callbacks", None)
-            or hasattr(self, "_parent_callback_ctx")
-        ):
-            # No callback to serve: spare every epoch the task bookkeeping.
-            return None
-        root = self._init_callback_context(max_subtasks=self.max_iter)
-        y = self._targets_for_callbacks(Y)
-        root.call_on_fit_task_begin(estimator=self, X=X, y=y)
-        epoch = {}
-
-        def begin():
-            epoch["context"] = root.subcontext(task_name="epoch")
-            epoch["context"].call_on_fit_task_begin(estimator=self, X=X, y=y)
-
-        def fitted(params):
-            return lambda: {
-                "coefs_": [W.astype(np.float64) for W in params.W[1:]],
-                "intercepts_": [b.astype(np.float64) for b in params.b[1:]],
-            }
-
-        def end(params):
-            return epoch["context"].call_on_fit_task_end(
-                estimator=self, X=X, y=y, reconstruction_attributes=fitted(params)
-            )
-
-        def finish(params):
-            root.call_on_fit_task_end(
-                estimator=self, X=X, y=y, reconstruction_attributes=fitted(params)
-            )
-
-        return begin, end, finish
-
-    def _targets_for_callbacks(self, Y):
-        """y as the user gave it, from the encoded targets (lazily)."""
-        return lambda: self._decode_targets(Y)
-
-    def _validation_set(self, X_val, y_val, sample_weight_val, Y):
-        """(X_val, Y_val, sample_weight_val) checked like X, y and sample_weight.
-
-        Y is the encoded training target, whose dtype and number of outputs
-        the validation set must share. The weights (None when not given)
-        weigh the validation score and loss; class_weight does not apply to
-        them, as in scikit-learn's HistGradientBoosting.
-        """
-        try:
-            X_val = validate_data(
-                self,
-                X_val,
-                accept_sparse=["csr", "csc"],
-                dtype=(np.float64, np.float32),
-                reset=False,
-            )
-        except ValueError as error:  # its messages say "X"
-            raise ValueError(f"X_val: {error}") from None
-        Y_val = self._encode_validation_targets(y_val)
-        _check_validation_outputs(Y_val.shape[1], Y.shape[1])
-        if Y_val.shape[0] != X_val.shape[0]:
-            raise ValueError(
-                f"The validation set has {X_val.shape[0]} samples in X_val but "
-                f"{Y_val.shape[0]} in y_val."
-            )
-        if sample_weight_val is not None:
-            try:
-                sample_weight_val = _check_sample_weight(
-                    sample_weight_val, X_val, dtype=np.float64, ensure_non_negative=True
-                )
-            except ValueError as error:  # its messages say "sample_weight"
-                raise ValueError(f"sample_weight_val: {error}") from None
-            sample_weight_val = _cast_weights(
-                sample_weight_val, Y.dtype, "sample_weight_val"
-            )
-        X_val, Y_val = _cast(X_val, Y.dtype, "X_val"), _cast(Y_val, Y.dtype, "y_val")
-        return X_val, Y_val, sample_weight_val
-
-    def _split_validation(self, Y, sample_weight, random_state):
-        """Hold out validation_fraction of the rows (at least 2) for early stopping.
-
-        The split is stratified by class for single-label classification
-        whenever every class has the 2 members that needs; otherwise it is a
-        plain shuffled split. It returns row indices (training rows in
-        scikit-learn's shuffled order), so X itself is never copied.
-        """
-        if self.validation_fraction == 0:
-            # Allowed, as in MLP, for fits that hold nothing out.
-            raise ValueError(
-                "early_stopping=True holds out validation_fraction of the "
-                "training data, but validation_fraction=0.0 holds out nothing. "
-                "Set validation_fraction in (0, 1), pass a validation set "
-                "(X_val and y_val) or set early_stopping=False."
-            )
-        n = Y.shape[0]
-        n_val = max(math.ceil(self.validation_fraction * n), 2)
-        if n - n_val < 1:
-            raise ValueError(
-                "early_stopping needs at least 3 samples (2 held out for "
-                f"validation, 1 to train on), got n_samples={n}. Set "
-                "early_stopping=False or provide more data."
-            )
-        stratify = self._stratify(Y)
-        if stratify is not None:
-            counts = np.unique(stratify, return_counts=True)[1]
-            if counts.min() < 2 or min(n_val, n - n_val) < len(counts):
-                stratify = None
-        train_rows, val_rows = train_test_split(
-            np.arange(n), random_state=random_state, test_size=n_val, stratify=stratify
-        )
-        if sample_weight is not None and not (
-            sample_weight[train_rows].any() and sample_weight[val_rows].any()
-        ):
-            raise ValueError(
-                "early_stopping split the samples so that the training or the "
-                "validation part has only zero sample weights. Give more samples "
-                "a non-zero weight, or set early_stopping=False."
-            )
-        return train_rows, val_rows
-
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
             return min(200, n_samples)
@@ -826,152 +662,26 @@ class BaseFFNN(PlainStateMixin, CallbackSupportMixin, BaseEstimator, metaclass=A
 
     # -- predict --------------------------------------------------------
 
-    def _forward(self, X):
+    def _forward(self, X, layer=None):
         """Network output a^(L) for X, computed in float64.
 
-        Predictions are computed in float64 whatever the training dtype, so
-        they do not depend on how rows are batched (float32 GEMM kernels
-        round differently for different row counts).
+        With ``layer``, the activations a^(l) of that hidden layer instead
+        (see :meth:`transform`). Predictions are computed in float64
+        whatever the training dtype, so they do not depend on how rows are
+        batched (float32 GEMM kernels round differently for different row
+        counts).
         """
         # Inputs far outside the training range can overflow float64 on the
         # way (a huge z^(L) under exp, inf - inf in a hidden layer): raise
         # rather than answer inf or NaN, and without numpy's warnings.
         with np.errstate(over="ignore", invalid="ignore"):
             X = self._validate_predict_input(X)
+            depth = None if layer is None else self._hidden_depth(layer)
             params = Layers(self.coefs_, self.intercepts_)
             loss = _LOSS_OF_OUTPUT[self.out_activation_]
             network = self._network(loss, len(self.coefs_) - 1)
-            output = predict(params, network, X)
+            output = predict(params, network, X, depth)
             return _finite_output(output, X)
-
-    def transform(self, X, layer=-1):
-        """Activations of a hidden layer: the features the network learned.
-
-        Lets a fitted network serve as a feature extractor, for example in
-        front of another estimator in a Pipeline.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input data.
-        layer : int, default=-1
-            Hidden layer l = 1 ... L-1 (the lecture's numbering); negative
-            values count back from the last hidden layer (-1).
-
-        Returns
-        -------
-        a : ndarray or DataFrame of shape (n_samples, n_l)
-            a^(l) = g(z^(l)) for each sample, in float64; a DataFrame with
-            the columns of :meth:`get_feature_names_out` when
-            :meth:`set_output` (or scikit-learn's ``transform_output``
-            setting) asks for one.
-        """
-        X_given = X
-        with np.errstate(over="ignore", invalid="ignore"):  # see _forward
-            X = self._validate_predict_input(X)
-        depth = self._hidden_depth(layer)
-        params = Layers(self.coefs_, self.intercepts_)
-        n_hidden = len(self.coefs_) - 1
-        network = self._network(_LOSS_OF_OUTPUT[self.out_activation_], n_hidden)
-        with np.errstate(over="ignore", invalid="ignore"):
-            output = _finite_output(predict(params, network, X, depth), X)
-        container = _get_output_config("transform", self)["dense"]
-        if container == "default":
-            return output
-        return ADAPTERS_MANAGER.adapters[container].create_container(
-            output, X_given, columns=self.get_feature_names_out(layer=layer)
-        )
-
-    def _hidden_depth(self, layer):
-        """The lecture's l = 1 ... L-1 of a transform ``layer`` argument."""
-        n_hidden = len(self.coefs_) - 1
-        if n_hidden == 0:
-            raise ValueError("transform needs a hidden layer; this network has none.")
-        if (
-            not isinstance(layer, Integral)
-            or isinstance(layer, bool)  # True would be layer 1, by accident
-            or not (1 <= layer <= n_hidden or -n_hidden <= layer <= -1)
-        ):
-            raise ValueError(
-                f"layer must be an integer in 1..{n_hidden} or -{n_hidden}..-1 "
-                f"(this network has {n_hidden} hidden layers), got {layer!r}."
-            )
-        return layer if layer > 0 else n_hidden + 1 + layer
-
-    def get_feature_names_out(self, input_features=None, layer=-1):
-        """Names of the units of a hidden layer, as :meth:`transform` outputs them.
-
-        Parameters
-        ----------
-        input_features : array-like of str or None, default=None
-            Only checked against ``feature_names_in_`` (each unit depends
-            on every input).
-        layer : int, default=-1
-            Hidden layer, as in :meth:`transform`.
-
-        Returns
-        -------
-        feature_names_out : ndarray of str objects
-            ``"<estimator>_layer<l>_<i>"`` for unit i of hidden layer l, for
-            example ``ffnnclassifier_layer2_0``.
-        """
-        check_is_fitted(self)
-        _check_feature_names_in(self, input_features, generate_names=False)
-        depth = self._hidden_depth(layer)
-        prefix = f"{type(self).__name__.lower()}_layer{depth}"
-        n_units = self.coefs_[depth - 1].shape[1]
-        return np.asarray([f"{prefix}_{i}" for i in range(n_units)], dtype=object)
-
-    def set_output(self, *, transform=None):
-        """Choose the container :meth:`transform` and :meth:`fit_transform` return.
-
-        Parameters
-        ----------
-        transform : {"default", "pandas", "polars"} or None, default=None
-            "default": a NumPy array; "pandas" / "polars": a DataFrame
-            (with X's index when X is a pandas DataFrame); None: unchanged.
-
-        Returns
-        -------
-        self : estimator
-        """
-        if transform is not None:
-            # The attribute scikit-learn's own estimators use: clone() and
-            # the transform_output setting read it.
-            self._sklearn_output_config = {
-                **getattr(self, "_sklearn_output_config", {}),
-                "transform": transform,
-            }
-        return self
-
-    def fit_transform(self, X, y, sample_weight=None, layer=-1, **fit_params):
-        """Fit the network, then return the activations of a hidden layer.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-        layer : int, default=-1
-            Hidden layer, as in :meth:`transform`.
-        **fit_params : dict
-            The validation set (``validation_data``, or ``X_val``,
-            ``y_val`` and ``sample_weight_val``), passed on to :meth:`fit`.
-            A Pipeline routes the arguments requested with
-            ``set_fit_request`` here when the network is one of its
-            intermediate steps.
-
-        Returns
-        -------
-        a : ndarray or DataFrame of shape (n_samples, n_l)
-            ``fit(X, y, ...).transform(X, layer)``: a DataFrame when
-            :meth:`set_output` asks for one.
-        """
-        self.fit(X, y, sample_weight=sample_weight, **fit_params)
-        return self.transform(X, layer=layer)
 
     def _validate_predict_input(self, X):
         """X as float64 for prediction, with scikit-learn's checks.

@@ -20,8 +20,10 @@ from sklearn.utils.validation import (
 )
 
 from . import _docs
-from ._base import BaseFFNN, _check_validation_outputs, with_callbacks
+from ._base import BaseFFNN
+from ._callbacks import with_callbacks
 from ._checks import _unchanged_on_error
+from ._validation_set import check_validation_outputs
 
 
 class FFNNClassifier(ClassifierMixin, BaseFFNN):
@@ -321,7 +323,7 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
                     f"as y was; got {y_type} targets of shape {y.shape}."
                 )
             # Before LabelBinarizer, whose own error would not name y_val.
-            _check_validation_outputs(y.shape[1], len(self.classes_))
+            check_validation_outputs(y.shape[1], len(self.classes_))
         elif y.ndim != 1:
             raise ValueError(
                 "y_val must hold one label per sample, as y did; got an array "

@@ -10,7 +10,8 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_array, column_or_1d, validate_data
 
 from . import _docs
-from ._base import BaseFFNN, with_callbacks
+from ._base import BaseFFNN
+from ._callbacks import with_callbacks
 
 # |y| beyond which score() rescales: 8 squares of 1e153 already overflow.
 _RESCALE_ABOVE = 1e100
