@@ -87,6 +87,13 @@ def _build_network(activations, loss_name, huber_delta):
     return Network.build(activations, output_loss(loss_name, huber_delta))
 
 
+def _rows_of(X, Y, sample_weight, rows):
+    """(X[rows] cast to Y's dtype, Y[rows], sample_weight[rows]); None stays None."""
+    X_rows = None if X is None else _cast(X[rows], Y.dtype, "X")
+    s_rows = None if sample_weight is None else sample_weight[rows]
+    return X_rows, Y[rows], s_rows
+
+
 class BaseFFNN(
     PlainStateMixin,
     HiddenFeaturesMixin,
@@ -405,40 +412,11 @@ class BaseFFNN(
             self.n_layers_ = len(layer_sizes)
             self.out_activation_ = output_loss(self._loss_name()).out_activation
         else:
-            params = Parameters.from_layers(self.coefs_, self.intercepts_, dtype)
-            if params.layer_sizes != tuple(layer_sizes):
-                # partial_fit always continues; fit does with warm_start=True.
-                remedy = (
-                    "Call fit (without warm_start) or use a new estimator"
-                    if incremental
-                    else "Set warm_start=False"
-                )
-                raise ValueError(
-                    "Cannot continue training: the network has layer sizes "
-                    f"{list(params.layer_sizes)} but the data and "
-                    f"hidden_layer_sizes give {layer_sizes}. {remedy} to train "
-                    "a new network."
-                )
+            params = self._continued_parameters(layer_sizes, dtype, incremental)
 
         network = self._network(self._loss_name(), len(hidden))
         if self.solver == "lbfgs":
-            if self._dropout_rates(len(hidden)) is not None:
-                raise ValueError(
-                    "dropout draws a new mask for every mini-batch; use a "
-                    "stochastic solver ('adam', 'sgd', ...) instead of 'lbfgs'."
-                )
-            if validation is not None:
-                raise ValueError(
-                    "A validation set (validation_data, or X_val and y_val) is "
-                    "used by the stochastic solvers, which train in epochs; "
-                    "solver='lbfgs' has no epochs to validate."
-                )
-            if getattr(self, "_skl_callbacks", None):
-                warnings.warn(
-                    "Callbacks receive one task per epoch of the stochastic "
-                    "solvers; solver='lbfgs' has no epochs, so they see none of "
-                    "its iterations."
-                )
+            self._check_lbfgs_settings(len(hidden), validation)
             self._fit_lbfgs(params, network, X, Y, sample_weight)
         else:
             self._fit_stochastic(
@@ -453,6 +431,44 @@ class BaseFFNN(
             )
         self._set_layers(params)
         return self
+
+    def _continued_parameters(self, layer_sizes, dtype, incremental):
+        """The fitted parameters, to train on; refused if the sizes changed."""
+        params = Parameters.from_layers(self.coefs_, self.intercepts_, dtype)
+        if params.layer_sizes != tuple(layer_sizes):
+            # partial_fit always continues; fit does with warm_start=True.
+            remedy = (
+                "Call fit (without warm_start) or use a new estimator"
+                if incremental
+                else "Set warm_start=False"
+            )
+            raise ValueError(
+                "Cannot continue training: the network has layer sizes "
+                f"{list(params.layer_sizes)} but the data and "
+                f"hidden_layer_sizes give {layer_sizes}. {remedy} to train "
+                "a new network."
+            )
+        return params
+
+    def _check_lbfgs_settings(self, n_hidden, validation):
+        """Refuse what needs epochs or mini-batches; warn callbacks of none."""
+        if self._dropout_rates(n_hidden) is not None:
+            raise ValueError(
+                "dropout draws a new mask for every mini-batch; use a "
+                "stochastic solver ('adam', 'sgd', ...) instead of 'lbfgs'."
+            )
+        if validation is not None:
+            raise ValueError(
+                "A validation set (validation_data, or X_val and y_val) is "
+                "used by the stochastic solvers, which train in epochs; "
+                "solver='lbfgs' has no epochs to validate."
+            )
+        if getattr(self, "_skl_callbacks", None):
+            warnings.warn(
+                "Callbacks receive one task per epoch of the stochastic "
+                "solvers; solver='lbfgs' has no epochs, so they see none of "
+                "its iterations."
+            )
 
     def _compute_dtype(self, X, layer_sizes):
         """The precision of the forward and backward passes (see ``dtype``)."""
@@ -513,9 +529,9 @@ class BaseFFNN(
         # A stream has no held-out set: partial_fit trains on all it is given
         # and monitors the training loss, whatever early_stopping says.
         early_stopping = self.early_stopping and not incremental
-        X_val, train_rows = None, None
+        held_out, train_rows = None, None
         if validation is not None:
-            X_val, Y_val, sw_val = check_validation_set(self, *validation, Y)
+            held_out = check_validation_set(self, *validation, Y)
         elif early_stopping:
             train_rows, val_rows = split_validation(
                 Y,
@@ -524,15 +540,8 @@ class BaseFFNN(
                 self.validation_fraction,
                 self._stratify(Y),
             )
-            X_val = _cast(X[val_rows], Y.dtype, "X")
-            Y_val, Y = Y[val_rows], Y[train_rows]
-            if sample_weight is not None:
-                sw_val, sample_weight = (
-                    sample_weight[val_rows],
-                    sample_weight[train_rows],
-                )
-            else:
-                sw_val = None
+            held_out = _rows_of(X, Y, sample_weight, val_rows)
+            _, Y, sample_weight = _rows_of(None, Y, sample_weight, train_rows)
 
         optimizer = self._optimizer if incremental else None
         # Training changes the optimizer's state and the history in place:
@@ -549,15 +558,9 @@ class BaseFFNN(
             self._history = History(
                 early_stopping=early_stopping, monitor=self.early_stopping_metric
             )
-        history_mark = self._history.mark(keep_best=X_val is not None)
+        history_mark = self._history.mark(keep_best=held_out is not None)
         hooks = self._epoch_hooks(X, Y)
-        validation_score = None
-        if X_val is not None:
-
-            def validation_score(p):
-                output, loss = evaluate(p, network, X_val, Y_val, sw_val)
-                return self._score_output(output, Y_val, sw_val), loss
-
+        validation_score = self._validation_scorer(network, held_out)
         try:
             if not incremental:  # a warm start may change the stopping rule
                 self._history.monitor_for(early_stopping, self.early_stopping_metric)
@@ -593,6 +596,18 @@ class BaseFFNN(
                 optimizer.rollback(optimizer_mark)
             self._history.rollback(history_mark)
             raise
+
+    def _validation_scorer(self, network, held_out):
+        """``params -> (score, loss)`` on the held-out (X, Y, s), or None."""
+        if held_out is None:
+            return None
+        X_val, Y_val, sw_val = held_out
+
+        def validation_score(params):
+            output, loss = evaluate(params, network, X_val, Y_val, sw_val)
+            return self._score_output(output, Y_val, sw_val), loss
+
+        return validation_score
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
