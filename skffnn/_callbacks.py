@@ -6,6 +6,8 @@ estimators work without it.
 
 import numpy as np
 
+from ._training import EpochHooks
+
 try:  # scikit-learn >= 1.9
     from sklearn.callback import CallbackSupportMixin, with_callbacks
 except ImportError:  # older versions: the estimators work without callbacks
@@ -57,7 +59,7 @@ class EpochCallbacksMixin(CallbackSupportMixin):
                 estimator=self, X=X, y=y, reconstruction_attributes=fitted(params)
             )
 
-        return begin, end, finish
+        return EpochHooks(begin, end, finish)
 
     def _targets_for_callbacks(self, Y):
         """y as the user gave it, from the encoded targets (lazily)."""

@@ -4,13 +4,14 @@ from .history import History
 from .lbfgs import run_lbfgs
 from .optimizers import SGD, Adam, AdamW, OptimizerState, RMSprop
 from .schedules import make_schedule
-from .stochastic import run_epochs
+from .stochastic import EpochHooks, run_epochs
 
 __all__ = [
     "SGD",
     "Adam",
     "AdamW",
     "RMSprop",
+    "EpochHooks",
     "History",
     "OptimizerState",
     "make_schedule",

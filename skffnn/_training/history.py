@@ -178,6 +178,7 @@ def _monitor_validation(history, params, tol, loss_tol):
 
 
 def plateau_message(history, tol, n_iter_no_change):
+    """The verbose line saying which monitored quantity stopped improving."""
     if not history.early_stopping:
         what = "Training loss"
     else:

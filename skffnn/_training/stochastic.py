@@ -2,14 +2,16 @@
 
 The loop owns no estimator: it receives arrays, a network, an optimizer, a
 schedule and (for early stopping) a callable scoring a parameter vector, and
-records what happened in a :class:`History` that the estimator turns into
+records what happened in a ``history.History`` that the estimator turns into
 its fitted attributes. :func:`run_epochs` is the fit loop, :class:`Epoch`
 one pass over the data and ``batch_step.BatchStep`` one update.
 """
 
 import functools
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
@@ -18,8 +20,12 @@ from .._network import Buffers, draw_dropout_masks
 from . import kernels
 from .batch_step import BatchStep
 from .batches import Batches, batch_rows
-from .divergence import how_diverged, warn_diverged, warn_if_not_learned
-from .divergence import zero_weight_loss as _zero_weight_loss
+from .divergence import (
+    how_diverged,
+    warn_diverged,
+    warn_if_not_learned,
+    zero_weight_loss,
+)
 from .history import (
     History,
     check_best_is_finite,
@@ -28,8 +34,26 @@ from .history import (
 )
 from .interrupts import sigint_between_steps
 
-# The epoch hooks of a fit without callbacks: begin, end (True stops), finish.
-_NO_HOOKS = (lambda: None, lambda params: False, lambda params: None)
+
+class EpochHooks(NamedTuple):
+    """What a fit's callbacks do around its epochs.
+
+    Attributes
+    ----------
+    begin : callable
+        ``begin()``, called before each epoch.
+    end : callable
+        ``end(params) -> bool``, called after each epoch; True stops training.
+    finish : callable
+        ``finish(params)``, called once training is over.
+    """
+
+    begin: Callable[[], None]
+    end: Callable[..., bool]
+    finish: Callable[..., None]
+
+
+_NO_HOOKS = EpochHooks(lambda: None, lambda params: False, lambda params: None)
 
 
 class Epoch:
@@ -37,7 +61,9 @@ class Epoch:
 
     Built once per fit: its buffers, batch step and gathering buffers serve
     every epoch. Parameters are those of :func:`run_epochs`;
-    ``samples_seen`` (the history's ``t``) seeds the dropout masks.
+    ``samples_seen`` (the history's ``t``) seeds the dropout masks. The fit
+    loop reads ``params``, ``optimizer`` and ``n`` (the training rows) from
+    it.
     """
 
     def __init__(
@@ -84,8 +110,9 @@ class Epoch:
             self.n if sample_weight is None else float(sample_weight.sum())
         )
         self.start = params.theta.copy()
-        self.zero_weight_loss = functools.partial(
-            _zero_weight_loss, network, Y, sample_weight
+        # Needed by a divergence test or a plateau's check, at most once.
+        self.zero_weight_loss = functools.cache(
+            functools.partial(zero_weight_loss, network, Y, sample_weight)
         )
 
     def __call__(self, interrupted):
@@ -191,7 +218,7 @@ def run_epochs(
         MLP's test.
     max_grad_norm : float, default=None
         Clip each batch gradient to this Euclidean norm before the step.
-    epoch_hooks : (callable, callable, callable), default=None
+    epoch_hooks : EpochHooks, default=None
         ``begin()`` called before each epoch, ``end(params) -> bool`` after
         it (True stops training) and ``finish(params)`` once training is
         over: the fit's callbacks.
@@ -216,10 +243,6 @@ def run_epochs(
         Why training stopped; 'epoch' after the single epoch of partial_fit.
     """
     loss_tol = tol if loss_tol is None else loss_tol
-    if incremental and optimizer.learning_rate == 0:
-        _warn_no_gradient_step(schedule)
-    if history.early_stopping and history.best_theta is None:
-        history.best_theta = params.theta.copy()
     epoch = Epoch(
         params,
         network,
@@ -236,6 +259,10 @@ def run_epochs(
         x_rows=x_rows,
         samples_seen=history.t,
     )
+    if history.early_stopping and history.best_theta is None:
+        history.best_theta = params.theta.copy()
+    if incremental and optimizer.learning_rate == 0:
+        _warn_no_gradient_step(schedule)
     loop = _FitLoop(
         epoch,
         history,
@@ -281,7 +308,7 @@ class _FitLoop:
     tol: float
     loss_tol: float
     n_iter_no_change: float
-    hooks: tuple
+    hooks: EpochHooks
     validation_score: object
     incremental: bool
     verbose: bool
@@ -290,7 +317,7 @@ class _FitLoop:
         """Train up to max_iter epochs; return why training stopped."""
         first_loss = None
         for _ in range(max_iter):
-            self.hooks[0]()
+            self.hooks.begin()
             epoch_loss, last_loss = self.epoch(interrupted)
             diverged = how_diverged(
                 epoch_loss,
@@ -331,7 +358,7 @@ class _FitLoop:
             self.verbose,
         )
         self.schedule.epoch_end(self.epoch.optimizer, history.t)
-        if self.hooks[1](params):
+        if self.hooks.end(params):
             return "callback"
         if history.no_improvement_count > self.n_iter_no_change:
             stop, action = self.schedule.plateau(self.epoch.optimizer)
@@ -354,7 +381,7 @@ class _FitLoop:
                 min(history.loss_curve[-history.n_iter :]),
                 self.epoch.zero_weight_loss(),
             )
-        self.hooks[2](params)
+        self.hooks.finish(params)
 
 
 def _warn_no_gradient_step(schedule):
