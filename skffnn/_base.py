@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import TransformerTags, check_random_state
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -87,11 +87,9 @@ def _build_network(activations, loss_name, huber_delta):
     return Network.build(activations, output_loss(loss_name, huber_delta))
 
 
-def _rows_of(X, Y, sample_weight, rows):
-    """(X[rows] cast to Y's dtype, Y[rows], sample_weight[rows]); None stays None."""
-    X_rows = None if X is None else _cast(X[rows], Y.dtype, "X")
-    s_rows = None if sample_weight is None else sample_weight[rows]
-    return X_rows, Y[rows], s_rows
+def _rows_of(Y, sample_weight, rows):
+    """(Y[rows], sample_weight[rows]), the weights None when not given."""
+    return Y[rows], None if sample_weight is None else sample_weight[rows]
 
 
 class BaseFFNN(
@@ -540,8 +538,9 @@ class BaseFFNN(
                 self.validation_fraction,
                 self._stratify(Y),
             )
-            held_out = _rows_of(X, Y, sample_weight, val_rows)
-            _, Y, sample_weight = _rows_of(None, Y, sample_weight, train_rows)
+            held_out = (_cast(X[val_rows], Y.dtype, "X"),)
+            held_out += _rows_of(Y, sample_weight, val_rows)
+            Y, sample_weight = _rows_of(Y, sample_weight, train_rows)
 
         optimizer = self._optimizer if incremental else None
         # Training changes the optimizer's state and the history in place:
@@ -698,6 +697,22 @@ class BaseFFNN(
             output = predict(params, network, X, depth)
             return _finite_output(output, X)
 
+    def _hidden_depth(self, layer):
+        """The lecture's l = 1 ... L-1 of a transform ``layer`` argument."""
+        n_hidden = len(self.coefs_) - 1
+        if n_hidden == 0:
+            raise ValueError("transform needs a hidden layer; this network has none.")
+        if (
+            not isinstance(layer, Integral)
+            or isinstance(layer, bool)  # True would be layer 1, by accident
+            or not (1 <= layer <= n_hidden or -n_hidden <= layer <= -1)
+        ):
+            raise ValueError(
+                f"layer must be an integer in 1..{n_hidden} or -{n_hidden}..-1 "
+                f"(this network has {n_hidden} hidden layers), got {layer!r}."
+            )
+        return layer if layer > 0 else n_hidden + 1 + layer
+
     def _validate_predict_input(self, X):
         """X as float64 for prediction, with scikit-learn's checks.
 
@@ -726,6 +741,4 @@ class BaseFFNN(
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
-        # transform() returns hidden-layer features, always in float64.
-        tags.transformer_tags = TransformerTags(preserves_dtype=["float64"])
         return tags

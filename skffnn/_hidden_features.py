@@ -1,14 +1,17 @@
 """A fitted network as a transformer: a hidden layer's activations as features."""
 
-from numbers import Integral
-
 import numpy as np
+from sklearn.utils import TransformerTags
 from sklearn.utils._set_output import ADAPTERS_MANAGER, _get_output_config
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 
 class HiddenFeaturesMixin:
-    """transform, fit_transform and the feature names of a hidden layer."""
+    """transform, fit_transform, set_output and the names of a hidden layer's units.
+
+    For BaseFFNN, whose ``_forward(X, layer)``, ``_hidden_depth``, ``fit``
+    and ``coefs_`` it uses.
+    """
 
     def transform(self, X, layer=-1):
         """Activations of a hidden layer: the features the network learned.
@@ -39,22 +42,6 @@ class HiddenFeaturesMixin:
         return ADAPTERS_MANAGER.adapters[container].create_container(
             output, X, columns=self.get_feature_names_out(layer=layer)
         )
-
-    def _hidden_depth(self, layer):
-        """The lecture's l = 1 ... L-1 of a transform ``layer`` argument."""
-        n_hidden = len(self.coefs_) - 1
-        if n_hidden == 0:
-            raise ValueError("transform needs a hidden layer; this network has none.")
-        if (
-            not isinstance(layer, Integral)
-            or isinstance(layer, bool)  # True would be layer 1, by accident
-            or not (1 <= layer <= n_hidden or -n_hidden <= layer <= -1)
-        ):
-            raise ValueError(
-                f"layer must be an integer in 1..{n_hidden} or -{n_hidden}..-1 "
-                f"(this network has {n_hidden} hidden layers), got {layer!r}."
-            )
-        return layer if layer > 0 else n_hidden + 1 + layer
 
     def get_feature_names_out(self, input_features=None, layer=-1):
         """Names of the units of a hidden layer, as :meth:`transform` outputs them.
@@ -130,3 +117,9 @@ class HiddenFeaturesMixin:
         """
         self.fit(X, y, sample_weight=sample_weight, **fit_params)
         return self.transform(X, layer=layer)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # transform() returns hidden-layer features, always in float64.
+        tags.transformer_tags = TransformerTags(preserves_dtype=["float64"])
+        return tags
