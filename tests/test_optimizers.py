@@ -62,6 +62,71 @@ def test_adamw_decay_is_decoupled_and_spares_the_biases():
     np.testing.assert_allclose(theta, [0.95, 0.95, 1.0, 1.0])
 
 
+def test_adamw_follows_the_decoupled_decay_of_the_paper():
+    """Loshchilov & Hutter's Algorithm 2: the decay acts on theta before the step.
+
+    theta_t = theta_{t-1} - eta lambda theta_{t-1} - eta_t m / (sqrt(v) + eps)
+    on the weights, the Adam step alone on the biases (Adam's bias correction
+    folded into eta_t, as skffnn's Adam does). Decaying after the step
+    instead scaled every step by 1 - eta lambda.
+    """
+    rng = np.random.default_rng(0)
+    n, n_weights, eta, lam, b1, b2, eps = 6, 4, 0.05, 0.5, 0.9, 0.999, 1e-8
+    rule = AdamW(n, np.float64, eta, b1, b2, eps, weight_decay=lam, n_weights=4)
+    theta = rng.normal(size=n)
+    expected, m, v = theta.copy(), np.zeros(n), np.zeros(n)
+    for t in range(1, 11):
+        grad = rng.normal(size=n)
+        rule.step(theta, grad.copy())
+        m = b1 * m + (1 - b1) * grad
+        v = b2 * v + (1 - b2) * grad**2
+        eta_t = eta * np.sqrt(1 - b2**t) / (1 - b1**t)
+        expected[:n_weights] -= eta * lam * expected[:n_weights]
+        expected -= eta_t * m / (np.sqrt(v) + eps)
+        np.testing.assert_allclose(theta, expected, rtol=1e-13, atol=0)
+
+
+@pytest.mark.parametrize("name", ["sgd", "nesterov", "rmsprop", "adamw"])
+def test_update_rules_match_pytorch(name):
+    """The same steps as torch.optim's rules, where PyTorch is installed.
+
+    sgd and rmsprop agree to rounding. Adam and AdamW put epsilon where
+    scikit-learn's MLP does, outside the bias correction of v (PyTorch
+    adds it to sqrt(v / (1 - b2^t))): a difference of order eps, 1e-8.
+    """
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    n, eta = 6, 0.05
+    ours, theirs = {
+        "sgd": (
+            SGD(n, np.float64, eta, momentum=0.9, nesterov=False),
+            lambda p: torch.optim.SGD(p, lr=eta, momentum=0.9),
+        ),
+        "nesterov": (
+            SGD(n, np.float64, eta, momentum=0.9, nesterov=True),
+            lambda p: torch.optim.SGD(p, lr=eta, momentum=0.9, nesterov=True),
+        ),
+        "rmsprop": (
+            RMSprop(n, np.float64, eta, rho=0.99, epsilon=1e-8),
+            lambda p: torch.optim.RMSprop(p, lr=eta, alpha=0.99, eps=1e-8),
+        ),
+        "adamw": (
+            AdamW(n, np.float64, eta, 0.9, 0.999, 1e-8, weight_decay=0.5),
+            lambda p: torch.optim.AdamW(p, lr=eta, eps=1e-8, weight_decay=0.5),
+        ),
+    }[name]
+    theta = rng.normal(size=n)
+    weights = torch.tensor(theta.copy(), requires_grad=True)
+    optimizer = theirs([weights])
+    for _ in range(20):
+        grad = rng.normal(size=n)
+        ours.step(theta, grad.copy())
+        weights.grad = torch.tensor(grad)
+        optimizer.step()
+    atol = 1e-6 if name == "adamw" else 1e-14
+    np.testing.assert_allclose(theta, weights.detach().numpy(), rtol=0, atol=atol)
+
+
 def test_adam_keeps_float32_state_in_float32():
     rule = Adam(3, np.float32, 0.01)
     theta = np.ones(3, dtype=np.float32)

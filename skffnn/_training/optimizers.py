@@ -196,9 +196,12 @@ class Adam(UpdateRule):
 class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter, 2019).
 
-    After the Adam step, the weights (not the biases) shrink by
-    eta * weight_decay * W. The decay does not pass through Adam's
-    per-parameter scaling, unlike an L2 penalty in the loss.
+    theta <- theta - eta * weight_decay * W - (Adam's step), on the weights
+    W as they were before the step (the paper's Algorithm 2, and PyTorch's
+    and Keras's AdamW): the weights, not the biases, first shrink by the
+    factor 1 - eta * weight_decay, then Adam's step is taken. The decay
+    does not pass through Adam's per-parameter scaling, unlike an L2
+    penalty in the loss.
 
     Parameters
     ----------
@@ -229,12 +232,16 @@ class AdamW(Adam):
         self.n_weights = n_params if n_weights is None else n_weights
 
     def update(self, theta, grad, part, l2=NO_L2):
-        """Adam update of theta[part], then decay the weights in it, in place."""
-        super().update(theta, grad, part, l2)
+        """Decay the weights in theta[part], then take Adam's step, in place."""
         start, stop = part.start, min(part.stop, self.n_weights)
         if self.weight_decay and start < stop:
+            if l2.n:  # an L2 penalty's gradient is that of the undecayed weights
+                s = self._scratch[: part.stop - part.start]
+                _add_l2(grad[part], theta[part], *self._l2(l2), s)
+                l2 = NO_L2
             decay = float(self.learning_rate) * float(self.weight_decay)
             theta[start:stop] *= 1 - decay
+        super().update(theta, grad, part, l2)
 
 
 class RMSprop(UpdateRule):
