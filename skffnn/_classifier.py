@@ -46,8 +46,9 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         Weight of each class, multiplying sample_weight in the loss, in the
         early-stopping validation score and in ``score``. 'balanced' uses
         n_samples / (n_classes * np.bincount(y)); ``partial_fit`` needs a
-        dict (it never sees the whole training set). Weights must be finite
-        and non-negative. Single-label targets only.
+        dict (it never sees the whole training set) and uses the one set at
+        each call. Weights must be finite and non-negative. Single-label
+        targets only.
 
     Attributes
     ----------
@@ -236,9 +237,11 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         return "binary_log_loss"
 
     def _weight_samples(self, sample_weight, Y, incremental):
+        # From the current class_weight at every call, partial_fit's too: a
+        # stream re-weighted with set_params trains, and scores, with the
+        # new weights (as SGDClassifier does).
         if self.class_weight is None:
-            if not incremental:
-                self.__dict__.pop("class_weight_", None)
+            self.__dict__.pop("class_weight_", None)
             return sample_weight
         if self._label_binarizer.y_type_.startswith("multilabel"):
             raise ValueError(
@@ -254,13 +257,10 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
                 "dict as class_weight."
             )
         labels = self._decode(Y)
-        if not incremental or not hasattr(self, "class_weight_"):
-            self.class_weight_ = _checked_class_weight(
-                compute_class_weight(
-                    self.class_weight, classes=self.classes_, y=labels
-                ),
-                self.classes_,
-            )
+        self.class_weight_ = _checked_class_weight(
+            compute_class_weight(self.class_weight, classes=self.classes_, y=labels),
+            self.classes_,
+        )
         per_sample = self.class_weight_[np.searchsorted(self.classes_, labels)]
         if not per_sample.any():
             raise ValueError(

@@ -307,6 +307,29 @@ def test_class_weight_in_score_and_partial_fit():
     np.testing.assert_allclose(stream.coefs_[0], plain.coefs_[0], rtol=1e-12)
 
 
+def test_partial_fit_follows_a_changed_class_weight():
+    # The weights of the first call were kept for the whole stream, silently.
+    from sklearn.utils.class_weight import compute_sample_weight
+
+    X, y = _imbalanced()
+    first, second = {0: 1.0, 1: 2.0, 2: 4.0}, {0: 3.0, 1: 1.0, 2: 0.5}
+    stream = FFNNClassifier((8,), class_weight=first, random_state=0)
+    plain = FFNNClassifier((8,), random_state=0)
+    for weights in (first, second):
+        stream.set_params(class_weight=weights).partial_fit(X, y, classes=[0, 1, 2])
+        plain.partial_fit(
+            X, y, classes=[0, 1, 2], sample_weight=compute_sample_weight(weights, y)
+        )
+    np.testing.assert_array_equal(stream.class_weight_, [3.0, 1.0, 0.5])
+    np.testing.assert_allclose(stream.coefs_[0], plain.coefs_[0], rtol=1e-12)
+    # Turned off, it no longer weighs the training nor the score.
+    stream.set_params(class_weight=None).partial_fit(X, y)
+    plain.partial_fit(X, y)
+    assert not hasattr(stream, "class_weight_")
+    np.testing.assert_allclose(stream.coefs_[0], plain.coefs_[0], rtol=1e-12)
+    assert stream.score(X, y) == plain.score(X, y)
+
+
 @pytest.mark.parametrize("solver", ["adamw", "rmsprop"])
 def test_new_solvers_train(solver):
     X, y = load_digits(return_X_y=True)
