@@ -66,6 +66,15 @@ from ._validation_set import (
 # halves their time. Below it an epoch takes milliseconds either way.
 _FLOAT32_MIN_WORK = 10**8
 
+# What the stochastic solvers record per epoch (see _set_history).
+_EPOCH_ATTRIBUTES = (
+    "loss_curve_",
+    "best_loss_",
+    "validation_scores_",
+    "validation_loss_curve_",
+    "best_validation_score_",
+)
+
 # A loss paired with each output activation: prediction needs only its link.
 _LOSS_OF_OUTPUT = {
     "identity": "squared_error",
@@ -512,6 +521,12 @@ class BaseFFNN(
         self.n_iter_ = int(result.nit)
         self.t_ = 0
         self.loss_ = float(result.fun)
+        # No epochs: the curves and bests of an earlier stochastic fit, and
+        # the optimizer state a partial_fit would go on from, belong to
+        # weights this fit replaced. A fresh lbfgs fit has none of them.
+        self._history = self._optimizer = None
+        for name in _EPOCH_ATTRIBUTES:
+            self.__dict__.pop(name, None)
 
     def _fit_stochastic(
         self,

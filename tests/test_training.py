@@ -336,6 +336,28 @@ def test_lbfgs_has_no_partial_fit():
     assert "lbfgs is not stochastic" in str(error.value.__cause__)
 
 
+@pytest.mark.parametrize("warm_start", [False, True])
+def test_an_lbfgs_fit_leaves_nothing_of_an_earlier_stochastic_fit(digits, warm_start):
+    # The curves and bests of the adam fit stayed beside the lbfgs weights
+    # (loss_curve_[-1] != loss_), and a partial_fit after a warm-started
+    # lbfgs fit went on from Adam's moments and samples count of before it.
+    X_train, _, y_train, _ = digits
+    fresh = FFNNClassifier((8,), solver="lbfgs", max_iter=20, random_state=0)
+    fresh.fit(X_train, y_train)
+    model = FFNNClassifier((8,), max_iter=5, early_stopping=True, random_state=0)
+    model.fit(X_train, y_train)
+    model.set_params(solver="lbfgs", max_iter=20, warm_start=warm_start)
+    model.fit(X_train, y_train)
+    for name in ["loss_curve_", "best_loss_", "validation_scores_"]:
+        assert not hasattr(fresh, name)
+        assert not hasattr(model, name), name
+    assert not hasattr(model, "validation_loss_curve_")
+    assert not hasattr(model, "best_validation_score_")
+    model.set_params(solver="adam").partial_fit(X_train, y_train)
+    assert model.t_ == len(y_train)
+    assert len(model.loss_curve_) == 1
+
+
 def test_auto_dtype_picks_float32_for_large_epochs():
     X = np.random.RandomState(0).normal(size=(2000, 100))
     y = (X[:, 0] > 0).astype(int)
