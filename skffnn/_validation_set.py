@@ -24,13 +24,14 @@ def validation_arguments(validation_data, X_val, y_val, sample_weight_val):
                 "Pass the validation set either as validation_data or as X_val "
                 "and y_val, not both."
             )
-        try:
-            X_val, y_val = validation_data
-        except (TypeError, ValueError):
+        # A tuple or list, not any iterable of two: an array of two rows
+        # would unpack into an X_val and a y_val of one row each.
+        if not isinstance(validation_data, tuple | list) or len(validation_data) != 2:
             raise TypeError(
                 "validation_data must be a pair (X_val, y_val), got "
-                f"{type(validation_data).__name__}."
-            ) from None
+                f"{_describe(validation_data)}."
+            )
+        X_val, y_val = validation_data
     elif X_val is None and y_val is None:
         if sample_weight_val is not None:
             raise ValueError(
@@ -43,6 +44,16 @@ def validation_arguments(validation_data, X_val, y_val, sample_weight_val):
     elif X_val is None:
         raise ValueError("y_val is given, but X_val is not.")
     return X_val, y_val, sample_weight_val
+
+
+def _describe(value):
+    """A type name, with the shape of an array or the length of a sequence."""
+    name = type(value).__name__
+    if hasattr(value, "shape"):
+        return f"{name} of shape {tuple(value.shape)}"
+    if isinstance(value, tuple | list):
+        return f"{name} of length {len(value)}"
+    return name
 
 
 def check_validation_outputs(n_val, n):

@@ -506,6 +506,12 @@ def test_validation_data_errors():
     model = FFNNClassifier((4,), max_iter=2)
     with pytest.raises(TypeError, match="pair"):
         model.fit(X, y, validation_data=X)
+    # Two rows once unpacked into an X_val and a y_val ("Expected 2D array").
+    with pytest.raises(TypeError, match=r"pair \(X_val, y_val\), got ndarray of sh"):
+        model.fit(X, y, validation_data=X[:2])
+    with pytest.raises(TypeError, match="got tuple of length 3"):
+        model.fit(X, y, validation_data=(X, y, None))
+    model.fit(X, y, validation_data=[X[:20], y[:20]])  # a list is a pair too
     with pytest.raises(ValueError, match="not among the training classes"):
         model.fit(X[y < 5], y[y < 5], validation_data=(X[:10], np.full(10, 9)))
     with pytest.raises(ValueError, match="X has 3 features"):
