@@ -45,7 +45,8 @@ default='constant'
         so), 'step' multiplies it by lr_gamma every lr_step_size epochs.
 
     learning_rate_init : float, default=0.001
-        Initial step size of 'sgd' and 'adam'.
+        Initial step size of the stochastic solvers ('sgd', 'adam', 'adamw',
+        'rmsprop').
 
     power_t : float, default=0.5
         Exponent of the 'invscaling' schedule.
@@ -72,7 +73,10 @@ default='constant'
         Start ``fit`` from the previous solution instead of new weights.
 
     momentum : float, default=0.9
-        Momentum of 'sgd', in [0, 1].
+        Momentum of 'sgd', in [0, 1]. The velocity carries the step size,
+        v <- momentum v - learning_rate grad, as in scikit-learn's MLP (in
+        PyTorch's SGD it does not, so the two take other steps while a
+        schedule changes the rate).
 
     nesterovs_momentum : bool, default=True
         Use Nesterov's momentum with 'sgd'.
@@ -91,17 +95,26 @@ default='constant'
         without early stopping, or with a validation set of its own.
 
     beta_1 : float, default=0.9
-        Decay of Adam's first-moment estimate, in [0, 1).
+        Decay of the first-moment estimate of 'adam' and 'adamw', in [0, 1).
 
     beta_2 : float, default=0.999
-        Decay of Adam's second-moment estimate, in [0, 1).
+        Decay of the second-moment estimate of 'adam' and 'adamw', and of
+        the mean square of 'rmsprop', in [0, 1). RMSprop's mean square
+        starts at zero without bias correction: at 0.999 its first steps
+        are up to ~30 times learning_rate_init (PyTorch's RMSprop decays
+        by 0.99 by default, Keras's by 0.9).
 
     epsilon : float, default=1e-8
-        Adam's numerical-stability constant.
+        Numerical-stability constant of 'adam', 'adamw' and 'rmsprop',
+        added to sqrt(v). Adam's bias correction is folded into its step
+        size, as in scikit-learn's MLP, which adds epsilon where PyTorch and
+        Keras add epsilon / sqrt(1 - beta_2^t): with small gradients their
+        Adam steps differ slightly from these.
 
     n_iter_no_change : int or np.inf, default=10
         Stalled epochs tolerated before stopping (or, with 'adaptive', before
-        lowering the learning rate).
+        lowering the learning rate): the next stalled one stops, as in
+        scikit-learn's MLP.
 
     max_fun : int, default=15000
         Loss evaluations at most for 'lbfgs'.
@@ -152,21 +165,31 @@ default='constant'
         is deterministic.
 
     max_grad_norm : float, default=None
-        Clip each mini-batch gradient to this Euclidean norm (over all
-        parameters at once, keeping its direction) before the step.
+        Clip each mini-batch gradient, the L2 penalty's included, to this
+        Euclidean norm (over all parameters at once, keeping its direction)
+        before the step: a larger gradient is scaled by max_grad_norm /
+        norm (PyTorch's clip_grad_norm_ divides by norm + 1e-6). Stochastic
+        solvers only; 'lbfgs' ignores it.
 """
 
 ATTRIBUTES = """\
 loss_ : float
-        Loss at the end of training (weighted mean over samples, plus
-        penalty).
+        Training loss at the end of training: the last entry of loss_curve_
+        for the stochastic solvers; for 'lbfgs' the objective (weighted mean
+        loss plus penalty) at the final weights.
 
     best_loss_ : float or None
-        Lowest training loss seen by a stochastic solver; None when early
-        stopping monitors the validation score instead.
+        Lowest entry of loss_curve_ when the training loss decides the
+        plateaus; None when early stopping monitors the validation data.
+        Absent after an 'lbfgs' fit.
 
     loss_curve_ : list of float
-        Training loss after each epoch (stochastic solvers).
+        Training loss of each epoch (stochastic solvers; absent after an
+        'lbfgs' fit): the batch objectives (sum_i s_i loss_i + alpha/2
+        ||W||^2) / sum_i s_i, each taken before its batch's update, averaged
+        over the epoch weighted by each batch's sum_i s_i. The
+        penalty thus counts once per batch, as in scikit-learn's MLP, which
+        weighs the batches by their row count.
 
     validation_scores_ : list of float or None
         Validation score after each epoch when early_stopping is on or
@@ -183,7 +206,8 @@ loss_ : float
         Validation score of the epoch whose weights early stopping kept:
         the best of validation_scores_, or with
         early_stopping_metric='loss' the score of the lowest validation
-        loss.
+        loss. None without early stopping, even when a validation set is
+        scored.
 
     t_ : int
         Training samples seen by the stochastic solvers.
