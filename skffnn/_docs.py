@@ -100,21 +100,24 @@ default='constant'
     beta_2 : float, default=0.999
         Decay of the second-moment estimate of 'adam' and 'adamw', and of
         the mean square of 'rmsprop', in [0, 1). RMSprop's mean square
-        starts at zero without bias correction: at 0.999 its first steps
-        are up to ~30 times learning_rate_init (PyTorch's RMSprop decays
-        by 0.99 by default, Keras's by 0.9).
+        starts at zero without bias correction: its first step is
+        learning_rate_init / sqrt(1 - beta_2) per parameter, ~32 times the
+        rate at 0.999 (PyTorch's RMSprop decays by 0.99 by default, Keras's
+        by 0.9).
 
     epsilon : float, default=1e-8
         Numerical-stability constant of 'adam', 'adamw' and 'rmsprop',
         added to sqrt(v). Adam's bias correction is folded into its step
-        size, as in scikit-learn's MLP, which adds epsilon where PyTorch and
-        Keras add epsilon / sqrt(1 - beta_2^t): with small gradients their
-        Adam steps differ slightly from these.
+        size, as in scikit-learn's MLP and Keras, so epsilon is added to
+        the uncorrected sqrt(v); PyTorch adds it to sqrt(v / (1 -
+        beta_2^t)). Where gradients are near epsilon / sqrt(1 - beta_2^t)
+        the steps differ markedly (the first step of a gradient of 1e-6 at
+        rate 0.1: 0.076 here, 0.099 in PyTorch).
 
     n_iter_no_change : int or np.inf, default=10
         Stalled epochs tolerated before stopping (or, with 'adaptive', before
-        lowering the learning rate): the next stalled one stops, as in
-        scikit-learn's MLP.
+        lowering the learning rate): the next stalled one stops (or lowers
+        the rate), as in scikit-learn's MLP.
 
     max_fun : int, default=15000
         Loss evaluations at most for 'lbfgs'.
@@ -127,11 +130,11 @@ default='constant'
         where the products dominate), and float64 otherwise: small problems
         gain nothing from float32, and 'lbfgs' needs loss values accurate
         beyond float32's 7 digits for its line search. ``partial_fit``
-        keeps the precision chosen at its first call. Whatever the training
-        precision, ``coefs_`` and ``intercepts_`` are stored in float64 and
-        predictions are computed in float64, so they do not depend on how
-        rows are batched.
-        scikit-learn's MLP instead trains in the dtype of X.
+        keeps the precision of the model it continues (chosen by its first
+        call, or by the fit before it). Whatever the training precision,
+        ``coefs_`` and ``intercepts_`` are stored in float64 and predictions
+        are computed in float64, so they do not depend on how rows are
+        batched. scikit-learn's MLP instead trains in the dtype of X.
 
     weight_init : {'auto', 'glorot_uniform', 'glorot_normal', 'he_uniform', \
 'he_normal', 'lecun_normal'}, default='auto'
@@ -168,8 +171,9 @@ default='constant'
         Clip each mini-batch gradient, the L2 penalty's included, to this
         Euclidean norm (over all parameters at once, keeping its direction)
         before the step: a larger gradient is scaled by max_grad_norm /
-        norm (PyTorch's clip_grad_norm_ divides by norm + 1e-6). Stochastic
-        solvers only; 'lbfgs' ignores it.
+        norm (PyTorch's clip_grad_norm_ divides by norm + 1e-6); adamw's
+        decay, not part of the gradient, is not clipped. Stochastic solvers
+        only; 'lbfgs' ignores it.
 """
 
 ATTRIBUTES = """\
@@ -187,27 +191,28 @@ loss_ : float
         Training loss of each epoch (stochastic solvers; absent after an
         'lbfgs' fit): the batch objectives (sum_i s_i loss_i + alpha/2
         ||W||^2) / sum_i s_i, each taken before its batch's update, averaged
-        over the epoch weighted by each batch's sum_i s_i. The
-        penalty thus counts once per batch, as in scikit-learn's MLP, which
-        weighs the batches by their row count.
+        over the epoch weighted by each batch's sum_i s_i (with 'adamw',
+        alpha is a decay, not a penalty, and is not counted). The penalty
+        thus counts once per batch, as in scikit-learn's MLP, which weighs
+        the batches by their row count.
 
     validation_scores_ : list of float or None
         Validation score after each epoch when early_stopping is on or
         fit is given a validation set (X_val and y_val, or validation_data),
         weighted by sample_weight_val when given (class_weight does not
         apply to a given validation set; it does to the early stopping
-        split).
+        split). Absent after an 'lbfgs' fit.
 
     validation_loss_curve_ : list of float or None
         Validation loss (weighted mean, without penalty) after each epoch,
-        when validation runs.
+        when validation runs. Absent after an 'lbfgs' fit.
 
     best_validation_score_ : float or None
         Validation score of the epoch whose weights early stopping kept:
         the best of validation_scores_, or with
         early_stopping_metric='loss' the score of the lowest validation
         loss. None without early stopping, even when a validation set is
-        scored.
+        scored. Absent after an 'lbfgs' fit.
 
     t_ : int
         Training samples seen by the stochastic solvers.

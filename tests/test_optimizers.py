@@ -92,7 +92,7 @@ def test_update_rules_match_pytorch(name):
 
     sgd and rmsprop agree to rounding. Adam and AdamW put epsilon where
     scikit-learn's MLP does, outside the bias correction of v (PyTorch
-    adds it to sqrt(v / (1 - b2^t))): a difference of order eps, 1e-8.
+    adds it to sqrt(v / (1 - b2^t))): 1.0e-7 apart here.
     """
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(0)

@@ -197,9 +197,11 @@ class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter, 2019).
 
     theta <- theta - eta * weight_decay * W - (Adam's step), on the weights
-    W as they were before the step (the paper's Algorithm 2, and PyTorch's
-    and Keras's AdamW): the weights, not the biases, first shrink by the
-    factor 1 - eta * weight_decay, then Adam's step is taken. The decay
+    W as they were before the step: the weights, not the biases, first
+    shrink by the factor 1 - eta * weight_decay, then Adam's step is
+    taken. The order is that of the paper's Algorithm 2; the decay's size,
+    the current learning rate times weight_decay, is PyTorch's and
+    Keras's (the paper scales it by the schedule's multiplier alone). The decay
     does not pass through Adam's per-parameter scaling, unlike an L2
     penalty in the loss.
 
