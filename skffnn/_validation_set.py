@@ -28,7 +28,7 @@ def validation_arguments(validation_data, X_val, y_val, sample_weight_val):
         # would unpack into an X_val and a y_val of one row each.
         if not isinstance(validation_data, tuple | list) or len(validation_data) != 2:
             raise TypeError(
-                "validation_data must be a pair (X_val, y_val), got "
+                "validation_data must be a pair (X_val, y_val), a tuple or list, got "
                 f"{_describe(validation_data)}."
             )
         X_val, y_val = validation_data

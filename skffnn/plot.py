@@ -195,7 +195,9 @@ class LossCurveDisplay:
                 f"{type(network).__name__} has no loss curve to plot: only "
                 "networks trained by a stochastic solver ('sgd', 'adam', "
                 "'adamw', 'rmsprop') record the loss of each epoch "
-                f"(loss_curve_), and this one was fitted with {solver=}."
+                "(loss_curve_), and its last fit recorded none: it used "
+                "solver='lbfgs', or completed no epoch (solver is "
+                f"{solver!r} now)."
             )
         scores = getattr(network, "validation_scores_", None)
         if scores is not None and len(scores) != len(loss_curve):

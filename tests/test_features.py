@@ -507,7 +507,7 @@ def test_validation_data_errors():
     with pytest.raises(TypeError, match="pair"):
         model.fit(X, y, validation_data=X)
     # Two rows once unpacked into an X_val and a y_val ("Expected 2D array").
-    with pytest.raises(TypeError, match=r"pair \(X_val, y_val\), got ndarray of sh"):
+    with pytest.raises(TypeError, match=r"a tuple or list, got ndarray of shape"):
         model.fit(X, y, validation_data=X[:2])
     with pytest.raises(TypeError, match="got tuple of length 3"):
         model.fit(X, y, validation_data=(X, y, None))

@@ -120,6 +120,11 @@ def test_lbfgs_records_no_loss_curve(iris):
     clf = FFNNClassifier(hidden_layer_sizes=(8,), solver="lbfgs").fit(*iris)
     with pytest.raises(ValueError, match="solver='lbfgs'"):
         LossCurveDisplay.from_estimator(clf)
+    # Refitted with lbfgs, then set back to adam: the message said the
+    # network "was fitted with solver='adam'", from the current parameter.
+    clf.set_params(solver="adam")
+    with pytest.raises(ValueError, match="last fit recorded none.*'adam' now"):
+        LossCurveDisplay.from_estimator(clf)
 
 
 def test_no_loss_curve_message_names_every_stochastic_solver(iris):
