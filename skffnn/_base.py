@@ -542,21 +542,9 @@ class BaseFFNN(
         # A stream has no held-out set: partial_fit trains on all it is given
         # and monitors the training loss, whatever early_stopping says.
         early_stopping = self.early_stopping and not incremental
-        held_out, train_rows = None, None
-        if validation is not None:
-            held_out = check_validation_set(self, *validation, Y)
-        elif early_stopping:
-            train_rows, val_rows = split_validation(
-                Y,
-                sample_weight,
-                random_state,
-                self.validation_fraction,
-                self._stratify(Y),
-            )
-            held_out = (_cast(X[val_rows], Y.dtype, "X"),)
-            held_out += _rows_of(Y, sample_weight, val_rows)
-            Y, sample_weight = _rows_of(Y, sample_weight, train_rows)
-
+        held_out, train_rows, Y, sample_weight = self._held_out(
+            X, Y, sample_weight, random_state, validation, early_stopping
+        )
         optimizer = self._optimizer if incremental else None
         # Training changes the optimizer's state and the history in place:
         # what it continues from is rolled back when the call raises
@@ -610,6 +598,29 @@ class BaseFFNN(
                 optimizer.rollback(optimizer_mark)
             self._history.rollback(history_mark)
             raise
+
+    def _held_out(self, X, Y, sample_weight, random_state, validation, split):
+        """What a fit validates on, and the rows it trains on.
+
+        Returns (X_val, Y_val, s_val) or None, the training rows of X (None:
+        all of them), and Y and sample_weight of those rows: the validation
+        set given to fit, or with ``split`` (early stopping without one) a
+        validation_fraction of the rows, held out from training.
+        """
+        if validation is not None:
+            return check_validation_set(self, *validation, Y), None, Y, sample_weight
+        if not split:
+            return None, None, Y, sample_weight
+        train_rows, val_rows = split_validation(
+            Y,
+            sample_weight,
+            random_state,
+            self.validation_fraction,
+            self._stratify(Y),
+        )
+        held_out = (_cast(X[val_rows], Y.dtype, "X"),)
+        held_out += _rows_of(Y, sample_weight, val_rows)
+        return held_out, train_rows, *_rows_of(Y, sample_weight, train_rows)
 
     def _validation_scorer(self, network, held_out):
         """``params -> (score, loss)`` on the held-out (X, Y, s), or None."""
