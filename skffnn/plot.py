@@ -40,9 +40,14 @@ class LossCurveDisplay:
     ----------
     loss_curve : array-like of shape (n_epochs,)
         Training loss after each epoch (an estimator's ``loss_curve_``).
-    validation_scores : array-like of shape (n_epochs,), default=None
+    validation_scores : array-like of shape (n_scores,), default=None
         Score on the held-out set after each epoch (``validation_scores_``),
-        recorded when early stopping ran; one per entry of loss_curve.
+        recorded when validation ran: one per entry of loss_curve, or one
+        per entry of validation_epochs.
+    validation_epochs : array-like of int of shape (n_scores,), default=None
+        The epoch (1 ... n_epochs) of each validation score, when scores
+        cover only some epochs (a warm start that turned early stopping
+        on, partial_fit calls between fits with validation).
     estimator_name : str, default=None
         Title of the plot.
 
@@ -79,10 +84,18 @@ class LossCurveDisplay:
     True
     """
 
-    def __init__(self, *, loss_curve, validation_scores=None, estimator_name=None):
+    def __init__(
+        self,
+        *,
+        loss_curve,
+        validation_scores=None,
+        estimator_name=None,
+        validation_epochs=None,
+    ):
         self.loss_curve = loss_curve
         self.validation_scores = validation_scores
         self.estimator_name = estimator_name
+        self.validation_epochs = validation_epochs
 
     def plot(self, ax=None, *, name=None, validation_kwargs=None, **kwargs):
         """Draw the loss curve, and the validation score on a twin axis.
@@ -104,14 +117,7 @@ class LossCurveDisplay:
         display : LossCurveDisplay
             This object, with the matplotlib artists as attributes.
         """
-        if self.validation_scores is not None and len(self.validation_scores) != len(
-            self.loss_curve
-        ):  # before anything is drawn
-            raise ValueError(
-                f"validation_scores has {len(self.validation_scores)} entries for "
-                f"{len(self.loss_curve)} epochs of loss_curve: give one score "
-                "per epoch."
-            )
+        self._check_validation_epochs()  # before anything is drawn
         plt = _pyplot()
         from matplotlib.ticker import MaxNLocator
 
@@ -141,13 +147,43 @@ class LossCurveDisplay:
         self.figure_ = ax.figure
         return self
 
+    def _check_validation_epochs(self):
+        """Refuse scores that cannot be placed at epochs of the loss curve."""
+        if self.validation_scores is None:
+            return
+        n_scores, n_epochs = len(self.validation_scores), len(self.loss_curve)
+        if self.validation_epochs is None:
+            if n_scores != n_epochs:
+                raise ValueError(
+                    f"validation_scores has {n_scores} entries for {n_epochs} "
+                    "epochs of loss_curve: give one score per epoch, or the "
+                    "epoch of each score as validation_epochs."
+                )
+            return
+        epochs = np.asarray(self.validation_epochs)
+        if epochs.shape != (n_scores,) or not (
+            epochs.dtype.kind in "iu"
+            and np.all(np.diff(epochs) > 0)
+            and (n_scores == 0 or 1 <= epochs[0] and epochs[-1] <= n_epochs)
+        ):
+            raise ValueError(
+                "validation_epochs must hold one increasing epoch in 1.."
+                f"{n_epochs} per validation score ({n_scores}), got "
+                f"{self.validation_epochs!r}."
+            )
+
+    def _validation_x(self):
+        if self.validation_epochs is None:
+            return np.arange(1, len(self.validation_scores) + 1)
+        return np.asarray(self.validation_epochs)
+
     def _plot_validation(self, ax, kwargs):
         scores = np.asarray(self.validation_scores, dtype=float)
         # A twin axis starts its own colour cycle: name the colour so the
         # score does not take the loss's.
         self.ax2_ = ax.twinx()
         (self.validation_line_,) = self.ax2_.plot(
-            np.arange(1, len(scores) + 1),
+            self._validation_x(),
             scores,
             **{"color": "C1", "label": "validation score", **kwargs},
         )
@@ -200,20 +236,25 @@ class LossCurveDisplay:
                 f"{solver!r} now)."
             )
         scores = getattr(network, "validation_scores_", None)
+        epochs = None
         if scores is not None and len(scores) != len(loss_curve):
-            # Warm starts and partial_fit calls without validation: which
-            # epochs the scores belong to is not recorded.
-            warnings.warn(
-                f"{type(network).__name__} has validation scores for "
-                f"{len(scores)} of its {len(loss_curve)} epochs (some fits or "
-                "partial_fit calls ran without validation): the plot shows "
-                "the training loss only."
-            )
-            scores = None
+            # Warm starts and partial_fit calls without validation: the
+            # history says which epochs the scores belong to, unless it was
+            # saved before it recorded them.
+            history = getattr(network, "_history", None)
+            epochs = getattr(history, "validation_epochs", None)
+            if epochs is None or len(epochs) != len(scores):
+                warnings.warn(
+                    f"{type(network).__name__} has validation scores for "
+                    f"{len(scores)} of its {len(loss_curve)} epochs and does "
+                    "not say which: the plot shows the training loss only."
+                )
+                scores = epochs = None
         display = cls(
             loss_curve=loss_curve,
             validation_scores=scores,
             estimator_name=type(network).__name__,
+            validation_epochs=epochs,
         )
         return display.plot(
             ax, name=name, validation_kwargs=validation_kwargs, **kwargs

@@ -82,21 +82,40 @@ def test_from_values_without_an_estimator():
     assert display.ax_.get_title() == "net"
 
 
-def test_scores_of_only_some_epochs_are_not_drawn_at_the_wrong_ones(iris):
+def test_scores_of_only_some_epochs_are_drawn_at_their_epochs(iris):
     # Early stopping turned on in a warm start: 5 scores for epochs 6-10
-    # were drawn at epochs 1-5.
+    # were drawn at epochs 1-5, then not at all (their epochs were not
+    # recorded); a partial_fit without validation leaves a gap.
     model = FFNNClassifier((8,), max_iter=5, warm_start=True, random_state=0)
     fit(model, *iris)
     fit(model.set_params(early_stopping=True, n_iter_no_change=100), *iris)
-    assert (len(model.loss_curve_), len(model.validation_scores_)) == (10, 5)
-    with pytest.warns(UserWarning, match="scores for 5 of its 10 epochs"):
+    fit(model.set_params(early_stopping=False), *iris)  # 5 epochs, unscored
+    model.partial_fit(*iris)
+    assert (len(model.loss_curve_), len(model.validation_scores_)) == (16, 5)
+    display = LossCurveDisplay.from_estimator(model)
+    np.testing.assert_array_equal(display.validation_line_.get_xdata(), range(6, 11))
+    np.testing.assert_array_equal(
+        display.validation_line_.get_ydata(), model.validation_scores_
+    )
+    # A model saved before the epochs were recorded: the loss alone.
+    model._history.validation_epochs = None
+    with pytest.warns(UserWarning, match="scores for 5 of its 16 epochs"):
         display = LossCurveDisplay.from_estimator(model)
     assert display.validation_line_ is None
     n_figures = len(plt.get_fignums())
-    with pytest.raises(ValueError, match="5 entries for 10 epochs"):
-        LossCurveDisplay(
-            loss_curve=model.loss_curve_, validation_scores=model.validation_scores_
-        ).plot()
+    loss, scores = model.loss_curve_, model.validation_scores_
+    with pytest.raises(ValueError, match="5 entries for 16 epochs"):
+        LossCurveDisplay(loss_curve=loss, validation_scores=scores).plot()
+    for epochs in (
+        [6, 7, 8, 9],
+        [6, 7, 7, 8, 9],
+        [0, 1, 2, 3, 4],
+        [12, 13, 14, 15, 17],
+    ):
+        with pytest.raises(ValueError, match="one increasing epoch in 1..16"):
+            LossCurveDisplay(
+                loss_curve=loss, validation_scores=scores, validation_epochs=epochs
+            ).plot()
     assert len(plt.get_fignums()) == n_figures  # refused before drawing
 
 

@@ -12,7 +12,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 # History's per-epoch lists, which training only appends to.
-_CURVES = ("loss_curve", "validation_scores", "validation_loss_curve")
+_CURVES = (
+    "loss_curve",
+    "validation_scores",
+    "validation_loss_curve",
+    "validation_epochs",
+)
 
 
 @dataclass
@@ -22,6 +27,9 @@ class History:
     Attributes mirror scikit-learn's MLP: ``loss_curve`` (training loss per
     epoch), ``validation_scores`` and ``best_validation_score`` when early
     stopping runs, else ``best_loss``; ``t`` counts samples seen.
+    ``validation_epochs`` holds the epoch (1-based, in ``loss_curve``) of
+    each validation score: fits and partial_fit calls without validation
+    leave gaps. None in histories saved before it was recorded.
     """
 
     early_stopping: bool
@@ -36,6 +44,7 @@ class History:
     n_iter: int = 0
     t: int = 0
     best_theta: np.ndarray | None = None
+    validation_epochs: list | None = None
 
     def mark(self, keep_best=True):
         """What :meth:`rollback` returns to: the scalars, the curves' lengths
@@ -84,6 +93,7 @@ class History:
         if self.early_stopping and self.best_validation_score is None:
             if self.validation_scores is None:
                 self.validation_scores, self.validation_loss_curve = [], []
+                self.validation_epochs = []
             self.best_validation_score = -np.inf
             self.best_validation_loss = np.inf
         elif not self.early_stopping and self.best_loss is None:
@@ -109,8 +119,11 @@ def count_no_improvement(history, params, tol, loss_tol, validation_score, verbo
 def _record_validation(history, score, loss, verbose):
     if history.validation_scores is None:
         history.validation_scores, history.validation_loss_curve = [], []
+        history.validation_epochs = []
     history.validation_scores.append(score)
     history.validation_loss_curve.append(loss)
+    if history.validation_epochs is not None:  # None: saved before it existed
+        history.validation_epochs.append(len(history.loss_curve))
     if verbose:
         print(f"Validation score: {score:f}, validation loss: {loss:.8f}")
 
