@@ -89,11 +89,15 @@ class History:
         self.best_validation_score = self.best_validation_loss = None
         self.__post_init__()
 
+    def start_validation_curves(self):
+        """Empty validation curves, for the first epoch that is validated."""
+        self.validation_scores, self.validation_loss_curve = [], []
+        self.validation_epochs = []
+
     def __post_init__(self):
         if self.early_stopping and self.best_validation_score is None:
             if self.validation_scores is None:
-                self.validation_scores, self.validation_loss_curve = [], []
-                self.validation_epochs = []
+                self.start_validation_curves()
             self.best_validation_score = -np.inf
             self.best_validation_loss = np.inf
         elif not self.early_stopping and self.best_loss is None:
@@ -118,8 +122,7 @@ def count_no_improvement(history, params, tol, loss_tol, validation_score, verbo
 
 def _record_validation(history, score, loss, verbose):
     if history.validation_scores is None:
-        history.validation_scores, history.validation_loss_curve = [], []
-        history.validation_epochs = []
+        history.start_validation_curves()
     history.validation_scores.append(score)
     history.validation_loss_curve.append(loss)
     if history.validation_epochs is not None:  # None: saved before it existed
