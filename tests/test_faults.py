@@ -1,6 +1,7 @@
 """Faults during training: divergence, interrupts, determinism, numerical safety."""
 
 import os
+import pickle
 import signal
 import warnings
 
@@ -11,6 +12,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
 import skffnn._training.batch_step as batch_step
+import skffnn._training.interrupts as interrupts
+import skffnn._training.stochastic as stochastic
 from skffnn import FFNNClassifier, FFNNRegressor
 
 
@@ -56,6 +59,33 @@ def fail_at_call(monkeypatch, k, fault):
 
 def raise_interrupt(result):
     raise KeyboardInterrupt
+
+
+@pytest.fixture(autouse=True)
+def no_earlier_ctrl_c(monkeypatch):
+    """Each test's first Ctrl+C is a first press, whatever the last test sent."""
+    monkeypatch.setattr(interrupts, "_last_request", [-float("inf")], raising=False)
+
+
+@pytest.fixture
+def python_sigint_handler():
+    # A shell starts background jobs with SIGINT ignored, and then Python
+    # installs no handler of its own; training leaves any handler but
+    # Python's alone, so the tests that send SIGINT set Python's.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def send_sigint(times=1):
+    """A fault for fail_at_call: Ctrl+C pressed ``times`` times in a row."""
+
+    def fault(result):
+        for _ in range(times):
+            os.kill(os.getpid(), signal.SIGINT)
+        return result
+
+    return fault
 
 
 # -- divergence ---------------------------------------------------------
@@ -281,28 +311,15 @@ def test_interrupt_with_early_stopping_keeps_the_best_weights(
     assert_same_weights(model, best_of_five)
 
 
-def test_ctrl_c_stops_after_the_current_batch(classification, monkeypatch):
+def test_ctrl_c_stops_after_the_current_batch(
+    classification, monkeypatch, python_sigint_handler
+):
     """A SIGINT during batch k lets batch k finish its update, then stops."""
-    # A shell starts background jobs with SIGINT ignored, and then Python
-    # installs no handler of its own; training leaves any handler but
-    # Python's alone, so the test sets Python's.
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        _check_ctrl_c_stops_after_the_current_batch(classification, monkeypatch)
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-def _check_ctrl_c_stops_after_the_current_batch(classification, monkeypatch):
     X, y = classification
     kw = dict(hidden_layer_sizes=(16,), batch_size=20, max_iter=50, random_state=0)
     k = 13
 
-    def send_sigint(result):
-        os.kill(os.getpid(), signal.SIGINT)
-        return result
-
-    fail_at_call(monkeypatch, k, send_sigint)
+    fail_at_call(monkeypatch, k, send_sigint())
     by_signal = FFNNClassifier(**kw)
     with pytest.warns(UserWarning, match="Training interrupted by user after 1"):
         by_signal.fit(X, y)
@@ -318,7 +335,7 @@ def _check_ctrl_c_stops_after_the_current_batch(classification, monkeypatch):
 
 
 def test_ctrl_c_during_lbfgs_keeps_the_lowest_loss_evaluated(
-    classification, monkeypatch
+    classification, monkeypatch, python_sigint_handler
 ):
     """L-BFGS: a SIGINT during loss evaluation k stops after it (it raised).
 
@@ -338,19 +355,141 @@ def test_ctrl_c_during_lbfgs_keeps_the_lowest_loss_evaluated(
         return loss
 
     monkeypatch.setattr(lbfgs, "loss_and_gradient", evaluate_then_interrupt)
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        model = FFNNClassifier(hidden_layer_sizes=(16,), solver="lbfgs", random_state=0)
-        with pytest.warns(UserWarning, match="interrupted by user after .* L-BFGS"):
-            model.fit(X, y)
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    model = FFNNClassifier(hidden_layer_sizes=(16,), solver="lbfgs", random_state=0)
+    with pytest.warns(UserWarning, match="interrupted by user after .* L-BFGS"):
+        model.fit(X, y)
     assert len(evaluated) == k
     loss, theta = min(evaluated, key=lambda pair: pair[0])
     assert model.loss_ == loss < evaluated[0][0]
     kept = Parameters.from_layers(model.coefs_, model.intercepts_, np.float64)
     np.testing.assert_array_equal(kept.theta, theta)
     assert model.score(X, y) > 0.6
+
+
+def test_a_second_ctrl_c_raises_and_leaves_the_estimator_as_it_was(
+    classification, monkeypatch, python_sigint_handler
+):
+    """Pressed twice in one fit: KeyboardInterrupt, the earlier model kept."""
+    X, y = classification
+    kw = dict(hidden_layer_sizes=(16,), batch_size=50, max_iter=5, random_state=0)
+    with pytest.warns(ConvergenceWarning):
+        model = FFNNClassifier(warm_start=True, **kw).fit(X, y)
+    before = pickle.dumps(model)
+    fail_at_call(monkeypatch, 3, send_sigint(times=2))
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(X, y)
+    assert pickle.dumps(model) == before
+
+    fresh = FFNNClassifier(**kw)
+    monkeypatch.setattr(interrupts, "_last_request", [-float("inf")])
+    fail_at_call(monkeypatch, 3, send_sigint(times=2))
+    with pytest.raises(KeyboardInterrupt):
+        fresh.fit(X, y)
+    assert not hasattr(fresh, "coefs_")
+
+
+def test_a_second_ctrl_c_soon_after_stops_the_next_fit_of_a_loop(
+    classification, monkeypatch, python_sigint_handler
+):
+    """Cross-validation, a stream: the first press ends one fit within a step,
+    so a second press lands in the next fit, and stops it at once."""
+    X, y = classification
+    kw = dict(hidden_layer_sizes=(16,), batch_size=50, random_state=0)
+    model = FFNNClassifier(**kw)
+    fail_at_call(monkeypatch, 2, send_sigint())
+    with pytest.warns(UserWarning, match="Pressing Ctrl\\+C twice stops at once"):
+        model.partial_fit(X, y, classes=[0, 1])
+    before = pickle.dumps(model)
+    fail_at_call(monkeypatch, 2, send_sigint())
+    with pytest.raises(KeyboardInterrupt):
+        model.partial_fit(X, y)
+    assert pickle.dumps(model) == before
+
+    # Long after the first press, a press is a first one again.
+    interrupts._last_request[0] -= 2 * interrupts.SECOND_PRESS_SECONDS
+    fail_at_call(monkeypatch, 2, send_sigint())
+    with pytest.warns(UserWarning, match="Training interrupted by user after 0"):
+        model.partial_fit(X, y)
+
+
+def test_ctrl_c_after_the_last_step_is_not_lost(
+    classification, monkeypatch, python_sigint_handler
+):
+    """Pressed while the last epoch is validated: no step follows to see the
+    request, which the fit honours all the same."""
+    X, y = classification
+    real = stochastic.count_no_improvement
+    epochs = {"n": 0}
+
+    def press_while_validating(*args):
+        epochs["n"] += 1
+        if epochs["n"] == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(*args)
+
+    monkeypatch.setattr(stochastic, "count_no_improvement", press_while_validating)
+    model = FFNNClassifier(hidden_layer_sizes=(16,), max_iter=3, random_state=0)
+    with (
+        pytest.warns(UserWarning, match="interrupted by user after 3 complete"),
+        pytest.warns(ConvergenceWarning, match="Maximum iterations"),
+    ):
+        model.fit(X, y)
+    assert model.n_iter_ == 3
+
+    # Earlier in a fit, the request stops it before the next epoch begins.
+    epochs["n"] = 1
+    interrupts._last_request[0] = -float("inf")
+    model = FFNNClassifier(hidden_layer_sizes=(16,), max_iter=5, random_state=0)
+    with pytest.warns(UserWarning, match="interrupted by user after 2 complete"):
+        model.fit(X, y)
+
+
+def test_ctrl_c_after_the_last_lbfgs_evaluation_is_not_lost(
+    classification, monkeypatch, python_sigint_handler
+):
+    import skffnn._training.lbfgs as lbfgs
+
+    X, y = classification
+    kw = dict(hidden_layer_sizes=(16,), solver="lbfgs", max_iter=3, random_state=0)
+    real, evaluations = lbfgs.loss_and_gradient, []
+
+    def count(*args):
+        evaluations.append(None)
+        return real(*args)
+
+    monkeypatch.setattr(lbfgs, "loss_and_gradient", count)
+    with pytest.warns(ConvergenceWarning):
+        FFNNClassifier(**kw).fit(X, y)
+    last = len(evaluations)
+
+    def press_at_the_last(*args):
+        loss = count(*args)
+        if len(evaluations) == 2 * last:
+            os.kill(os.getpid(), signal.SIGINT)
+        return loss
+
+    monkeypatch.setattr(lbfgs, "loss_and_gradient", press_at_the_last)
+    with pytest.warns(UserWarning, match="interrupted by user after 3 L-BFGS"):
+        FFNNClassifier(**kw).fit(X, y)
+    assert len(evaluations) == 2 * last
+
+
+def test_interrupt_before_the_first_validation_keeps_the_trained_weights(
+    classification, monkeypatch
+):
+    """Early stopping has validated no epoch yet: its "best" weights are the
+    initial ones, which the batches trained so far improve on."""
+    X, y = classification
+    kw = dict(hidden_layer_sizes=(16,), early_stopping=True, batch_size=20)
+    models = []
+    for k in (1, 4):  # before the first step; after three
+        fail_at_call(monkeypatch, k, raise_interrupt)
+        model = FFNNClassifier(random_state=0, **kw)
+        with pytest.warns(UserWarning, match="keeps the weights reached so far"):
+            models.append(model.fit(X, y))
+    initial, trained = models
+    assert trained.n_iter_ == 0 and trained.loss_curve_ == []
+    assert not np.array_equal(trained.coefs_[0], initial.coefs_[0])
 
 
 # -- determinism --------------------------------------------------------

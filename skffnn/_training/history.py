@@ -89,6 +89,18 @@ class History:
         self.best_validation_score = self.best_validation_loss = None
         self.__post_init__()
 
+    def has_validated_best(self):
+        """Whether ``best_theta`` holds the weights of a validated epoch.
+
+        Not yet when early stopping starts: the best is then the initial
+        weights, with a best score of -inf (or a best loss of inf).
+        """
+        if self.monitor == "loss":
+            best = self.best_validation_loss
+        else:
+            best = self.best_validation_score
+        return best is not None and bool(np.isfinite(best))
+
     def start_validation_curves(self):
         """Empty validation curves, for the first epoch that is validated."""
         self.validation_scores, self.validation_loss_curve = [], []

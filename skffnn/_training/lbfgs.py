@@ -79,9 +79,11 @@ def run_lbfgs(
                 callback=count,
                 options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
             )
+            if interrupted:  # pressed during the last evaluation: honoured too
+                raise _Interrupted
         except (_Interrupted, KeyboardInterrupt):
-            if not np.isfinite(best["loss"]):
-                raise KeyboardInterrupt from None  # nothing evaluated to keep
+            if interrupted.at_once or not np.isfinite(best["loss"]):
+                raise KeyboardInterrupt from None  # wanted out, or nothing to keep
             result = scipy.optimize.OptimizeResult(
                 x=best["theta"],
                 fun=best["loss"],
@@ -93,7 +95,8 @@ def run_lbfgs(
             warnings.warn(
                 f"Training interrupted by user after {iteration} L-BFGS "
                 "iteration(s); the model keeps the weights of the lowest loss "
-                "reached so far."
+                "reached so far. Pressing Ctrl+C twice stops at once, leaving "
+                "the estimator as the call found it."
             )
     params.theta[...] = result.x
     return result

@@ -120,8 +120,8 @@ class Epoch:
 
         Stops at the first batch whose loss is not finite (its step leaves
         theta unchanged). Raises KeyboardInterrupt after a complete step
-        once ``interrupted`` (the list of :func:`sigint_between_steps`)
-        holds a request.
+        once ``interrupted`` (the :class:`~.interrupts.StopRequests` of
+        :func:`sigint_between_steps`) holds a request.
         """
         np.copyto(self.start, self.params.theta)
         self._shuffle()
@@ -285,17 +285,31 @@ def run_epochs(
     ):
         try:
             stopped_by = loop.run(max_iter, interrupted)
+            if interrupted:  # pressed after the last step: honoured all the same
+                raise KeyboardInterrupt
         except KeyboardInterrupt:
+            if interrupted.at_once:
+                raise  # a second Ctrl+C: the call fails, the estimator unchanged
             if not np.isfinite(params.theta).all():
                 epoch.undo()
-            warnings.warn(
-                f"Training interrupted by user after {history.n_iter} complete "
-                "epoch(s); the model keeps the weights reached so far (the best "
-                "ones when early stopping). Call partial_fit to continue."
-            )
             stopped_by = "interrupted"
-    loop.finish(stopped_by)
+    restored_best = loop.finish(stopped_by)
+    if stopped_by == "interrupted":
+        _warn_interrupted(history.n_iter, restored_best)
     return stopped_by
+
+
+def _warn_interrupted(n_iter, restored_best):
+    kept = (
+        "the weights of the best validated epoch (early stopping)"
+        if restored_best
+        else "the weights reached so far"
+    )
+    warnings.warn(
+        f"Training interrupted by user after {n_iter} complete epoch(s); the "
+        f"model keeps {kept}. Call partial_fit to continue. Pressing Ctrl+C "
+        "twice stops at once, leaving the estimator as the call found it."
+    )
 
 
 @dataclass
@@ -317,6 +331,8 @@ class _FitLoop:
         """Train up to max_iter epochs; return why training stopped."""
         first_loss = None
         for _ in range(max_iter):
+            if interrupted:  # pressed during the last epoch's validation
+                raise KeyboardInterrupt
             self.hooks.begin()
             epoch_loss, last_loss = self.epoch(interrupted)
             diverged = how_diverged(
@@ -370,11 +386,16 @@ class _FitLoop:
         return "epoch" if self.incremental else None
 
     def finish(self, stopped_by):
-        """Keep the best weights of early stopping, check a plateau, end callbacks."""
+        """End a fit: keep early stopping's best weights, check a plateau, end
+        callbacks. Return whether the best weights were restored."""
         history, params = self.history, self.epoch.params
-        if self.validation_score is not None and history.early_stopping:
-            if history.n_iter and stopped_by in ("converged", "max_iter", "callback"):
-                check_best_is_finite(history)
+        restore = self.validation_score is not None and history.early_stopping
+        if restore and history.n_iter and stopped_by in self._ENDS:
+            check_best_is_finite(history)
+        # An interrupt before the first validation leaves no best: the
+        # weights reached so far beat the initial ones kept in its place.
+        restore = restore and history.has_validated_best()
+        if restore:
             np.copyto(params.theta, history.best_theta)
         if stopped_by == "converged" and not self.incremental:
             warn_if_not_learned(
@@ -382,6 +403,10 @@ class _FitLoop:
                 self.epoch.zero_weight_loss(),
             )
         self.hooks.finish(params)
+        return restore
+
+    # How a fit ends normally, with its best weights validated.
+    _ENDS = ("converged", "max_iter", "callback")
 
 
 def _warn_no_gradient_step(schedule):
