@@ -66,6 +66,9 @@ from ._validation_set import (
 # halves their time. Below it an epoch takes milliseconds either way.
 _FLOAT32_MIN_WORK = 10**8
 
+# learning_rate values of scikit-learn's MLP that it applies to sgd only.
+_MLP_SGD_SCHEDULES = ("invscaling", "adaptive")
+
 # What the stochastic solvers record per epoch (see _set_history).
 _EPOCH_ATTRIBUTES = (
     "loss_curve_",
@@ -667,11 +670,8 @@ class BaseFFNN(
             )
         else:
             rule = Adam(n, dtype, eta, self.beta_1, self.beta_2, self.epsilon)
-        # Unlike scikit-learn's MLP, whose schedules apply to sgd only, every
-        # gradient solver follows learning_rate (MLP's default 'constant'
-        # gives the same training either way).
         schedule = make_schedule(
-            self.learning_rate,
+            self._schedule_name(),
             eta,
             power_t=self.power_t,
             n_epochs=self.max_iter,
@@ -681,6 +681,19 @@ class BaseFFNN(
         )
         schedule.begin(rule)
         return OptimizerState(rule, schedule)
+
+    def _schedule_name(self):
+        """The learning_rate schedule this fit follows.
+
+        MLP applies its own schedules ('invscaling', 'adaptive') to sgd
+        only, and trains adam at a constant rate whatever learning_rate
+        says: so does this estimator, or code written for MLP (a grid over
+        solver and learning_rate) would train differently. The schedules
+        MLP lacks apply to every stochastic solver.
+        """
+        if self.solver != "sgd" and self.learning_rate in _MLP_SGD_SCHEDULES:
+            return "constant"
+        return self.learning_rate
 
     # -- fitted attributes ----------------------------------------------
 

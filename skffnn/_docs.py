@@ -35,8 +35,11 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,) or int, default=(100,)
 
     learning_rate : {'constant', 'invscaling', 'adaptive', 'cosine', 'step'}, \
 default='constant'
-        Learning-rate schedule of the stochastic solvers (MLP applies it to
-        'sgd' only): 'invscaling' divides learning_rate_init by
+        Learning-rate schedule. As in MLP, 'invscaling' and 'adaptive'
+        apply to solver='sgd' only (the other solvers train at
+        learning_rate_init, as MLP's adam does), so code written for MLP
+        trains the same; 'cosine' and 'step', which MLP lacks, apply to
+        every stochastic solver. 'invscaling' divides learning_rate_init by
         (t + 1) ** power_t (t = samples seen), 'adaptive' divides it by 5
         each time the monitored quantity stalls for n_iter_no_change epochs,
         'cosine' anneals it to 0 over max_iter epochs as

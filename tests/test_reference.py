@@ -79,6 +79,9 @@ def params_without_dtype(params):
         dict(solver="sgd", nesterovs_momentum=False, learning_rate="invscaling"),
         dict(solver="sgd", momentum=0.0, learning_rate="adaptive", n_iter_no_change=2),
         dict(solver="adam", alpha=0.1, batch_size=32, shuffle=False),
+        # MLP's schedules leave adam at a constant rate.
+        dict(solver="adam", learning_rate="invscaling", power_t=0.9),
+        dict(solver="adam", learning_rate="adaptive", n_iter_no_change=2, tol=0.1),
         # L-BFGS's line search turns a last-bit difference into a different
         # step after a few iterations (measured: identical through 5
         # iterations on these data, apart by iteration 10), so compare 5.
