@@ -14,7 +14,6 @@ from sklearn.utils.multiclass import (
     unique_labels,
 )
 from sklearn.utils.validation import (
-    _check_sample_weight,
     column_or_1d,
     validate_data,
 )
@@ -43,8 +42,11 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
     ----------
     {_docs.PARAMETERS}
     class_weight : dict, 'balanced' or None, default=None
-        Weight of each class, multiplying sample_weight in the loss, in the
-        early-stopping validation score and in ``score``. 'balanced' uses
+        Weight of each class, multiplying sample_weight in the loss and in
+        the score of the validation fraction that early stopping holds out.
+        ``score`` stays plain accuracy (weighted by its own sample_weight
+        only), as in every scikit-learn classifier, so that model selection
+        compares all candidates on one metric. 'balanced' uses
         n_samples / (n_classes * np.bincount(y)); ``partial_fit`` needs a
         dict (it never sees the whole training set) and uses the one set at
         each call. Weights must be finite and non-negative. Single-label
@@ -268,43 +270,6 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
                 f"{np.unique(labels).tolist()} of y): nothing would be trained."
             )
         return per_sample if sample_weight is None else sample_weight * per_sample
-
-    def score(self, X, y, sample_weight=None):
-        """Accuracy, weighted by sample_weight and by class_weight if set.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Test samples.
-        y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            True labels.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-
-        Returns
-        -------
-        score : float
-            Weighted mean accuracy of ``predict(X)``. With class_weight, each
-            sample also counts with the fitted weight of its true class
-            (``class_weight_``), the weighting training used.
-        """
-        if getattr(self, "class_weight_", None) is not None:
-            y_true = np.asarray(y)
-            if y_true.ndim == 2 and y_true.shape[1] == 1:
-                y_true = y_true.ravel()  # a column vector, as fit accepts it
-            if y_true.ndim != 1:  # accuracy_score says what is wrong with it
-                return super().score(X, y, sample_weight=sample_weight)
-            if sample_weight is not None:  # named, not a broadcasting error
-                sample_weight = _check_sample_weight(sample_weight, y_true)
-            known = np.isin(y_true, self.classes_)
-            index = np.searchsorted(self.classes_, y_true).clip(
-                0, len(self.classes_) - 1
-            )
-            per_sample = np.where(known, self.class_weight_[index], 1.0)
-            sample_weight = (
-                per_sample if sample_weight is None else sample_weight * per_sample
-            )
-        return super().score(X, y, sample_weight=sample_weight)
 
     def _stratify(self, Y):
         if self._label_binarizer.y_type_.startswith("multilabel"):

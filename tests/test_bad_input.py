@@ -252,16 +252,6 @@ def test_multiclass_multioutput_targets_are_named_in_partial_fit_too(X):
             call(FFNNClassifier(**SMALL))
 
 
-def test_score_with_class_weight_names_bad_arguments(X):
-    y = np.arange(30) % 2
-    model = FFNNClassifier(**SMALL, class_weight={0: 1.0, 1: 2.0}).fit(X, y)
-    # Once "operands could not be broadcast", and "Sample weights must be 1D".
-    with pytest.raises(ValueError, match=r"sample_weight.shape == \(29,\)"):
-        model.score(X, y, sample_weight=np.ones(29))
-    with pytest.raises(ValueError, match="mix of multilabel-indicator and binary"):
-        model.score(X, np.column_stack([y, y]))
-
-
 def test_all_zero_weights_are_named_whatever_scikit_learn_checks():
     # scikit-learn < 1.7 lets all-zero weights through _check_sample_weight.
     from skffnn._checks import _cast_weights
