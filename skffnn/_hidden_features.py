@@ -89,8 +89,12 @@ class HiddenFeaturesMixin:
             }
         return self
 
-    def fit_transform(self, X, y, sample_weight=None, layer=-1, **fit_params):
-        """Fit the network, then return the activations of a hidden layer.
+    def fit_transform(self, X, y, sample_weight=None, **fit_params):
+        """Fit the network, then return the activations of its last hidden layer.
+
+        Takes no ``layer``: a Pipeline calls ``fit_transform`` when it fits
+        and ``transform`` (with its default ``layer=-1``) when it predicts,
+        so both must return the same layer's features.
 
         Parameters
         ----------
@@ -100,8 +104,6 @@ class HiddenFeaturesMixin:
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights.
-        layer : int, default=-1
-            Hidden layer, as in :meth:`transform`.
         **fit_params : dict
             The validation set (``validation_data``, or ``X_val``,
             ``y_val`` and ``sample_weight_val``), passed on to :meth:`fit`.
@@ -111,12 +113,21 @@ class HiddenFeaturesMixin:
 
         Returns
         -------
-        a : ndarray or DataFrame of shape (n_samples, n_l)
-            ``fit(X, y, ...).transform(X, layer)``: a DataFrame when
+        a : ndarray or DataFrame of shape (n_samples, n_{L-1})
+            ``fit(X, y, ...).transform(X)``: a DataFrame when
             :meth:`set_output` asks for one.
         """
+        if "layer" in fit_params:
+            # It once trained a Pipeline's next step on one layer and then
+            # predicted from another, without an error when both had the
+            # same width.
+            raise TypeError(
+                "fit_transform takes no layer: a Pipeline would train the next "
+                "step on that layer and predict from transform's default "
+                "(the last hidden layer). Call fit, then transform(X, layer=...)."
+            )
         self.fit(X, y, sample_weight=sample_weight, **fit_params)
-        return self.transform(X, layer=layer)
+        return self.transform(X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
