@@ -251,6 +251,10 @@ class BaseFFNN(
         """Sample weights combined with any per-class weights (classifier)."""
         return sample_weight
 
+    def _weights_name(self, given):
+        """What the training weights are called in messages."""
+        return "sample_weight"
+
     # -- fit ------------------------------------------------------------
 
     def _check_solver(self):
@@ -409,9 +413,10 @@ class BaseFFNN(
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=np.float64, ensure_non_negative=True
             )
+        weights_name = self._weights_name(sample_weight is not None)
         sample_weight = self._weight_samples(sample_weight, Y, incremental)
         if sample_weight is not None:
-            sample_weight = _cast_weights(sample_weight, dtype)
+            sample_weight = _cast_weights(sample_weight, dtype, weights_name)
         random_state = check_random_state(self.random_state)
 
         if first_pass:
@@ -438,6 +443,7 @@ class BaseFFNN(
                 random_state,
                 incremental,
                 validation,
+                new_network=first_pass,
             )
         self._set_layers(params)
         return self
@@ -541,6 +547,7 @@ class BaseFFNN(
         random_state,
         incremental,
         validation=None,
+        new_network=False,
     ):
         # A stream has no held-out set: partial_fit trains on all it is given
         # and monitors the training loss, whatever early_stopping says.
@@ -593,6 +600,7 @@ class BaseFFNN(
                 epoch_hooks=hooks,
                 validation_score=validation_score,
                 incremental=incremental,
+                new_network=new_network,
                 verbose=bool(self.verbose),
             )
             self._set_history(self._history)

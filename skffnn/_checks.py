@@ -138,6 +138,16 @@ def _cast_weights(sample_weight, dtype, name="sample_weight"):
             f"its weights are below {np.finfo(dtype).smallest_subnormal:.3g}. "
             + _remedy(dtype, "multiply the weights by a common factor")
         )
+    largest = sample_weight.max()
+    if largest < np.finfo(dtype).tiny:
+        # Subnormal weights lose their digits: a batch's weighted mean loss
+        # sum(s * l) / sum(s) came out NaN, and training stopped at once.
+        raise ValueError(
+            f"{name} is too small for the compute dtype {dtype}: its largest "
+            f"weight, {largest:.3g}, is below the smallest normal number "
+            f"({np.finfo(dtype).tiny:.3g}). "
+            + _remedy(dtype, "multiply the weights by a common factor")
+        )
     return sample_weight
 
 

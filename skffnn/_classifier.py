@@ -238,10 +238,17 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
             return "log_loss"
         return "binary_log_loss"
 
+    def _weights_name(self, given):
+        # The product's checks (its sum in the compute dtype) would otherwise
+        # blame a sample_weight the user never passed.
+        if self.class_weight is None:
+            return "sample_weight"
+        return "sample_weight x class_weight" if given else "class_weight"
+
     def _weight_samples(self, sample_weight, Y, incremental):
         # From the current class_weight at every call, partial_fit's too: a
-        # stream re-weighted with set_params trains, and scores, with the
-        # new weights (as SGDClassifier does).
+        # stream re-weighted with set_params trains with the new weights (as
+        # SGDClassifier does).
         if self.class_weight is None:
             self.__dict__.pop("class_weight_", None)
             return sample_weight

@@ -137,22 +137,95 @@ def test_non_finite_loss_stops_training_with_the_weights_before_it(
     assert calls["n"] == 11 and not sgd._optimizer.rule.velocity.any()
 
 
-def test_overflow_in_the_first_epoch_keeps_the_initial_weights(regression):
-    """The loss becomes inf within epoch 1: no epoch completes."""
+def test_overflow_in_the_first_epoch_of_a_new_network_raises(regression):
+    """The loss becomes inf within epoch 1: no epoch completes.
+
+    A new network has no trained weights to go back to: the fit raises, as
+    MLP's does, rather than return its random initial weights as a model
+    (it did, with a warning, and n_iter_ 0). A network trained before keeps
+    the weights it had.
+    """
     X, y = regression
     kw = dict(hidden_layer_sizes=(8,), solver="sgd", batch_size=10, random_state=0)
-    initial = FFNNRegressor(max_iter=1, learning_rate_init=1e-300, **kw)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        initial.fit(X, y)
     model = FFNNRegressor(learning_rate_init=1e3, **kw)
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)  # no numpy overflow noise
+        with pytest.raises(ValueError, match="non-finite during the first epoch of a"):
+            model.fit(X, y)
+    assert not hasattr(model, "coefs_")
+
+    model = FFNNRegressor(max_iter=3, **kw)
+    with pytest.warns(ConvergenceWarning, match="Maximum iterations"):
+        model.fit(X, y)
+    trained = [W.copy() for W in model.coefs_ + model.intercepts_]
+    model.set_params(warm_start=True, learning_rate_init=1e3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
         with pytest.warns(ConvergenceWarning, match="non-finite during epoch 1"):
             model.fit(X, y)
-    assert model.n_iter_ == 0 and model.loss_curve_ == []
-    for W, W0 in zip(model.coefs_, initial.coefs_):
-        np.testing.assert_allclose(W, W0, rtol=1e-12)
+    assert model.n_iter_ == 0 and len(model.loss_curve_) == 3
+    for W, W0 in zip(model.coefs_ + model.intercepts_, trained):
+        np.testing.assert_array_equal(W, W0)
+
+
+def test_a_first_epoch_that_ruins_a_new_network_raises():
+    """sgd at learning_rate_init=1 on unscaled targets (a review's case): the
+    first epoch's loss, 1.3e7, is a thousand times the initial 1e4, and the
+    fit kept those weights (R^2 -3.8e19 on its own training data; MLP
+    raises on the NaN weights it reaches)."""
+    X, y = make_regression(n_samples=400, n_features=8, random_state=0)
+    model = FFNNRegressor(
+        hidden_layer_sizes=(16,), solver="sgd", learning_rate_init=1.0, random_state=0
+    )
+    with pytest.raises(ValueError, match=r"grew to .* during the first epoch"):
+        model.fit(X, y)
+    # Partial_fit's first call as well: the chunk's own first batch is the
+    # reference, so chunks of different scales do not alarm each other.
+    with pytest.raises(ValueError, match="Lower learning_rate_init"):
+        model.partial_fit(X, y)
+    assert not hasattr(model, "coefs_")
+
+
+@pytest.mark.parametrize(
+    "case, message",
+    [
+        ("y", "constant prediction is not finite either: y hold values too large"),
+        ("weights", r"y or the sample \(or class\) weights hold values too large"),
+        ("X", "initial network was not finite on the first mini-batch: X holds"),
+    ],
+)
+def test_data_whose_loss_overflows_is_named(case, message):
+    """y 1e20 in float32 (its square overflows), X 1e300: the loss of the very
+    first batch is inf. The fit returned its initial network, n_iter_ 0 and
+    loss_ NaN, with advice to lower the learning rate."""
+    X, y = make_regression(n_samples=300, n_features=5, random_state=0)
+    X, y = X.astype(np.float32), (y / y.std()).astype(np.float32)
+    kw = dict(hidden_layer_sizes=(8,), dtype="float32", random_state=0)
+    fit_kw = {}
+    if case == "y":
+        y = y * np.float32(1e20)
+    elif case == "weights":
+        y = y * np.float32(1e19)
+        fit_kw["sample_weight"] = np.full(len(y), 3.0)
+    else:
+        X, y = X.astype(np.float64) * 1e300, y.astype(np.float64)
+        kw["dtype"] = "float64"
+    with pytest.raises(ValueError, match=message):
+        FFNNRegressor(**kw).fit(X, y, **fit_kw)
+
+
+def test_tiny_or_class_weights_are_named():
+    X, y = make_classification(n_samples=100, random_state=0)
+    model = FFNNClassifier(hidden_layer_sizes=(4,), max_iter=2)
+    # Subnormal weights made every batch loss NaN: the fit blamed X.
+    with pytest.raises(ValueError, match="largest weight, 1e-320, is below"):
+        model.fit(X, y, sample_weight=np.full(len(y), 1e-320))
+    # The sum of the class weights overflows: it blamed sample_weight.
+    huge = {0: 1e308, 1: 1e308}
+    with pytest.raises(ValueError, match="^class_weight sums to more than"):
+        model.set_params(class_weight=huge).fit(X, y)
+    with pytest.raises(ValueError, match="^sample_weight x class_weight sums"):
+        model.fit(X, y, sample_weight=np.ones(len(y)))
 
 
 def test_a_fit_that_never_learns_is_reported(classification):
@@ -171,6 +244,12 @@ def test_a_fit_that_never_learns_is_reported(classification):
     assert "all weights zero (2.303)" in str(rec[-1].message)
     assert model.n_iter_ < model.max_iter  # it "converged"
     assert model.score(X / 16, y) < 0.2
+    # Steps too small to gain tol per epoch: "converged" where it began,
+    # above log 10, once without a word (the test wanted twice log 10).
+    model = FFNNClassifier((16,), solver="sgd", learning_rate_init=1e-5)
+    with pytest.warns(ConvergenceWarning, match="too small to gain tol"):
+        model.set_params(random_state=0).fit(X[:500] / 16, y[:500])
+    assert model.n_iter_ < model.max_iter and model.best_loss_ > np.log(10)
     # Not reported: fits cut short by max_iter (their epoch losses carry a
     # large alpha's penalty, far above the zero-weight loss while they
     # learn), plateaus of a large alpha, and targets zero weights fit.

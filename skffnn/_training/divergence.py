@@ -23,18 +23,19 @@ def zero_weight_loss(network, Y, sample_weight):
         return float(sample_loss @ sample_weight) / float(sample_weight.sum())
 
 
-def how_diverged(epoch_loss, last_loss, theta, first_loss, zero_loss):
+def how_diverged(epoch_loss, last_loss, theta, reference_loss, zero_loss):
     """What went wrong in an epoch, for the warning, or None when nothing did.
 
     ``last_loss`` is that of the epoch's last batch (the first non-finite
-    one stops the epoch); ``first_loss`` that of the fit's first epoch, None
-    during it; ``zero_loss()`` returns :func:`zero_weight_loss` of the
-    training set, called only when needed.
+    one stops the epoch); ``reference_loss`` that of the fit's first epoch
+    or, during it, of its first batch (the weights the fit started from);
+    ``zero_loss()`` returns :func:`zero_weight_loss` of the training set,
+    called only when needed.
     """
     if not (np.isfinite(last_loss) and np.isfinite(theta).all()):
         return "became non-finite"
-    if first_loss is not None and _diverging(epoch_loss, first_loss, zero_loss):
-        return f"grew to {epoch_loss:.3g} from {first_loss:.3g}"
+    if _diverging(epoch_loss, reference_loss, zero_loss):
+        return f"grew to {epoch_loss:.3g} from {reference_loss:.3g}"
     return None
 
 
@@ -42,29 +43,62 @@ def how_diverged(epoch_loss, last_loss, theta, first_loss, zero_loss):
 _DIVERGENCE_FACTOR = 1e3
 
 
-def _diverging(loss, first_loss, zero_loss):
+def _diverging(loss, reference_loss, zero_loss):
     """Whether an epoch's mean training loss shows runaway growth, not noise.
 
-    The reference is the larger of the first epoch's loss in this fit and
-    the loss of the network with all weights zero (a constant output: log K
-    for softmax, half the mean squared target for squared error), which
-    ``zero_loss()`` computes over the whole training set, and only
-    when the first test has not already settled the answer. A working
-    optimizer brings the loss on the data it trains on below both; a noisy
-    step may raise it a few times, but a thousandfold rise on the same data
-    is the geometric growth of too large a step (sgd with learning_rate_init
-    1e3 multiplies a classifier's loss by ~1e4 per epoch), which only ends in
-    overflow. The zero-weight loss keeps a tiny first loss (a warm start
-    from a converged model) from turning a harmless spike into an alarm; the
-    first epoch's loss does the same for unscaled inputs, whose loss starts
-    far above the zero-weight one. The first epoch itself, and so each
-    one-epoch partial_fit call, is judged by finiteness alone: a stream's
-    chunks may differ in scale.
+    The reference is the larger of ``reference_loss`` (the first epoch's
+    loss in this fit; during the first epoch, the loss of its first batch,
+    before any step) and the loss of the network with all weights zero (a
+    constant output: log K for softmax, half the mean squared target for
+    squared error), which ``zero_loss()`` computes over the whole training
+    set, and only when the first test has not already settled the answer.
+    A working optimizer brings the loss on the data it trains on below
+    both; a noisy step may raise it a few times, but a thousandfold rise on
+    the same data is the geometric growth of too large a step (sgd with
+    learning_rate_init 1e3 multiplies a classifier's loss by ~1e4 per
+    epoch), which only ends in overflow. The zero-weight loss keeps a tiny
+    reference (a warm start from a converged model) from turning a harmless
+    spike into an alarm; the starting loss does the same for unscaled
+    inputs, whose loss starts far above the zero-weight one. Both come from
+    the rows this call trains on, so the chunks of a stream may differ in
+    scale.
     """
-    if not loss > _DIVERGENCE_FACTOR * first_loss:
+    if not loss > _DIVERGENCE_FACTOR * reference_loss:
         return False
-    reference = max(first_loss, zero_loss())
+    reference = max(reference_loss, zero_loss())
     return reference > 0 and loss > _DIVERGENCE_FACTOR * reference
+
+
+def raise_diverged_untrained(what, started_finite, zero_loss, dtype, weighted):
+    """Refuse to end a new network's fit on its initial weights.
+
+    A divergence in the first epoch of a network this fit initialized
+    leaves no trained weights to go back to: the fit raises, as MLP's does
+    (it trains on to NaN weights), rather than return the random initial
+    network as if it had been trained. The cause is named when the data
+    itself overflows: the loss of a constant prediction (y, or the weights)
+    or that of the initial network before any step (X).
+    """
+    if not np.isfinite(zero_loss):
+        scaled = "y or the sample (or class) weights" if weighted else "y"
+        cause = (
+            "The loss of a constant prediction is not finite either: "
+            f"{scaled} hold values too large for {dtype} arithmetic; scale "
+            "them (e.g. divide y by its standard deviation)."
+        )
+    elif not started_finite:
+        cause = (
+            "The loss of the initial network was not finite on the first "
+            f"mini-batch: X holds values too large for {dtype} arithmetic; "
+            "scale it (e.g. StandardScaler)."
+        )
+    else:
+        cause = "Lower learning_rate_init or scale the input data."
+    raise ValueError(
+        f"The training loss {what} during the first epoch of a new network: "
+        "the optimization diverged before any epoch completed, so there are "
+        f"no trained weights to keep. {cause}"
+    )
 
 
 def warn_diverged(epoch, what):
@@ -79,24 +113,29 @@ def warn_diverged(epoch, what):
 
 
 # A plateau above this many times the zero-weight loss is worse than the
-# constant output of all-zero weights, and far from any optimum.
-_NOT_LEARNED_FACTOR = 2.0
+# constant output of all-zero weights, hence no optimum; the 1 % spares
+# data on which no network beats a constant (random labels), whose plateau
+# sits at the constant's loss give or take tol.
+_NOT_LEARNED_FACTOR = 1.01
 
 
 def warn_if_not_learned(best_epoch_loss, zero_loss):
-    """Warn when a fit settled on a loss far above that of a constant output.
+    """Warn when a fit settled on a loss above that of a constant output.
 
     A step too large from the first batches on (sgd with learning_rate_init
     10 on digits) leaves the loss hundreds of times log K in the first
     epoch, which :func:`how_diverged` then takes as its reference: later
     epochs never grow a thousandfold beyond it, the loss plateaus, and the
-    fit "converges" at chance accuracy. Weights at zero would do better.
+    fit "converges" at chance accuracy. A step too small (sgd with
+    learning_rate_init 1e-5) improves the loss by less than tol per epoch
+    from the start, and the fit "converges" where it began, above log K.
+    Weights at zero would do better in both.
 
     Called for fits that stopped on a plateau only: one cut short by
     max_iter already says so, and its epoch losses, which include the L2
     penalty, may still be far above the zero-weight loss while it learns
     (a large alpha). Zero weights cost no penalty, so a plateau of the
-    penalized loss at twice their loss is no optimum. Targets that zero
+    penalized loss above their loss is no optimum. Targets that zero
     weights fit exactly (a zero-weight loss of 0) give nothing to compare.
     The warning says what the loss shows, not that nothing was learned: on
     unscaled X a classifier may be often right and still lose more than a
@@ -106,10 +145,10 @@ def warn_if_not_learned(best_epoch_loss, zero_loss):
     if zero_loss > 0 and best_epoch_loss > threshold:
         warnings.warn(
             f"Training settled on a loss worse than a constant prediction's: "
-            f"{best_epoch_loss:.4g} at best, above {_NOT_LEARNED_FACTOR:g} times "
-            f"the loss of a network with all weights zero "
-            f"({zero_loss:.4g}), which predicts a constant. Lower "
-            "learning_rate_init if the steps are too large, scale X, and for "
-            "targets of small scale, scale y or lower tol.",
+            f"{best_epoch_loss:.4g} at best, above the loss of a network with "
+            f"all weights zero ({zero_loss:.4g}), which predicts a constant. "
+            "The steps may be too large (lower learning_rate_init) or too "
+            "small to gain tol per epoch (raise learning_rate_init, or lower "
+            "tol); scale X, and for targets of small scale, scale y.",
             ConvergenceWarning,
         )

@@ -22,6 +22,7 @@ from .batch_step import BatchStep
 from .batches import Batches, batch_rows
 from .divergence import (
     how_diverged,
+    raise_diverged_untrained,
     warn_diverged,
     warn_if_not_learned,
     zero_weight_loss,
@@ -109,6 +110,10 @@ class Epoch:
         self.total_weight = (
             self.n if sample_weight is None else float(sample_weight.sum())
         )
+        self.weighted = sample_weight is not None
+        # The loss of an epoch's first batch, taken before its step: the
+        # loss of the weights the epoch started from.
+        self.first_batch_loss = np.nan
         self.start = params.theta.copy()
         # Needed by a divergence test or a plateau's check, at most once.
         self.zero_weight_loss = functools.cache(
@@ -126,6 +131,8 @@ class Epoch:
         np.copyto(self.start, self.params.theta)
         self._shuffle()
         epoch_loss, loss = 0.0, 0.0
+        self.first_batch_loss = np.nan  # stays NaN if no batch carries weight
+        first = True
         for rows in batch_rows(self.order, self.n, self.m):
             Xb, Yb, sb = self.batches(rows)
             batch_weight = Xb.shape[0] if sb is None else float(sb.sum())
@@ -136,6 +143,8 @@ class Epoch:
                     self.buffers, self.dropout, self.dropout_rng, Xb.shape[0]
                 )
             loss = self.step(Xb, Yb, sb, batch_weight)
+            if first:
+                self.first_batch_loss, first = loss, False
             if not np.isfinite(loss):
                 break
             epoch_loss += loss * batch_weight
@@ -185,6 +194,7 @@ def run_epochs(
     epoch_hooks=None,
     validation_score=None,
     incremental=False,
+    new_network=False,
     verbose=False,
 ):
     """Train ``params`` in place with mini-batches; update ``history``.
@@ -234,6 +244,9 @@ def run_epochs(
         'loss') decides the plateaus, and the best epoch's weights are kept.
     incremental : bool
         One epoch only (partial_fit).
+    new_network : bool
+        ``params`` are initial weights, drawn for this fit: a divergence in
+        its first epoch leaves nothing to keep, and raises ValueError.
     verbose : bool
 
     Returns
@@ -273,6 +286,7 @@ def run_epochs(
         epoch_hooks or _NO_HOOKS,
         validation_score,
         incremental,
+        new_network,
         verbose,
     )
     history.n_iter = 0
@@ -325,6 +339,7 @@ class _FitLoop:
     hooks: EpochHooks
     validation_score: object
     incremental: bool
+    new_network: bool
     verbose: bool
 
     def run(self, max_iter, interrupted):
@@ -335,16 +350,17 @@ class _FitLoop:
                 raise KeyboardInterrupt
             self.hooks.begin()
             epoch_loss, last_loss = self.epoch(interrupted)
+            reference = self.epoch.first_batch_loss if first_loss is None else None
             diverged = how_diverged(
                 epoch_loss,
                 last_loss,
                 self.epoch.params.theta,
-                first_loss,
+                first_loss if reference is None else reference,
                 self.epoch.zero_weight_loss,
             )
             if diverged:
                 self.epoch.undo()
-                warn_diverged(self.history.n_iter + 1, diverged)
+                self._diverged(diverged)
                 return "diverged"
             first_loss = epoch_loss if first_loss is None else first_loss
             stopped_by = self._end_of_epoch(epoch_loss)
@@ -356,6 +372,19 @@ class _FitLoop:
             ConvergenceWarning,
         )
         return "max_iter"
+
+    def _diverged(self, what):
+        """Raise for a new network's first epoch, else warn (theta undone)."""
+        epoch = self.epoch
+        if self.new_network and self.history.n_iter == 0:
+            raise_diverged_untrained(
+                what,
+                started_finite=bool(np.isfinite(epoch.first_batch_loss)),
+                zero_loss=epoch.zero_weight_loss(),
+                dtype=epoch.params.dtype,
+                weighted=epoch.weighted,
+            )
+        warn_diverged(self.history.n_iter + 1, what)
 
     def _end_of_epoch(self, epoch_loss):
         """Record the epoch, then apply the rules that may stop training."""
