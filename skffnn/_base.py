@@ -268,6 +268,8 @@ class BaseFFNN(
 
     def _hidden_sizes(self):
         sizes = self.hidden_layer_sizes
+        if isinstance(sizes, np.ndarray) and sizes.ndim == 0:
+            sizes = sizes.item()  # np.array(4): iterable by type, not in fact
         sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
         if any(not isinstance(n, Integral | np.integer) or n <= 0 for n in sizes):
             raise ValueError(
@@ -286,7 +288,11 @@ class BaseFFNN(
                 f"{n_hidden} hidden layers; give one name per hidden layer or a "
                 "single name for all."
             )
-        unknown = [name for name in names if name not in ACTIVATIONS]
+        unknown = [
+            name
+            for name in names
+            if not isinstance(name, str) or name not in ACTIVATIONS
+        ]
         if unknown:
             raise ValueError(
                 f"Unknown activation(s) {unknown}; expected names among "

@@ -390,6 +390,9 @@ ABSURD_PARAMETERS = [
     ("hidden_layer_sizes", (-3,), "hidden_layer_sizes must be positive integers"),
     ("hidden_layer_sizes", (8, 0), "hidden_layer_sizes must be positive integers"),
     ("hidden_layer_sizes", (2.5,), "hidden_layer_sizes must be positive integers"),
+    # Once bare TypeErrors: "iteration over a 0-d array", "unhashable type".
+    ("hidden_layer_sizes", np.array(-4), "hidden_layer_sizes must be positive integ"),
+    ("activation", [["relu"]], r"Unknown activation\(s\) \[\['relu'\]\]"),
     ("hidden_layer_sizes", 0, "'hidden_layer_sizes' parameter .* must be"),
     ("hidden_layer_sizes", "wide", "'hidden_layer_sizes' parameter .* must be"),
     ("batch_size", 0, r"'batch_size' parameter .* int in the range \[1, inf\)"),

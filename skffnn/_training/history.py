@@ -145,9 +145,9 @@ def _record_validation(history, score, loss, verbose):
 
 _NAN_CAUSE = {
     "score": (
-        "The score is undefined on some validation sets (R^2 of fewer than 2 "
-        "samples, for one). Give a larger validation set, or set "
-        "early_stopping_metric='loss'."
+        "The score is undefined on some validation sets: R^2 of fewer than 2 "
+        "samples, or of targets whose squares overflow (scale y and y_val). "
+        "Give a larger validation set, or set early_stopping_metric='loss'."
     ),
     "loss": (
         "The network's outputs overflowed on the validation data: scale it "
