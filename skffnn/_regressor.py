@@ -158,6 +158,13 @@ default='squared_error'
         Y = y.reshape(len(y), -1).astype(np.float64)
         return X, Y
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # As PoissonRegressor's: scikit-learn's checks (and tools reading the
+        # tags) then give it non-negative targets, the only ones it accepts.
+        tags.target_tags.positive_only = self.loss == "poisson"
+        return tags
+
     def _check_poisson_targets(self, y, name):
         if self.loss == "poisson" and (y < 0).any():
             raise ValueError(
