@@ -243,6 +243,86 @@ def test_help_explains_the_task_guess(tmp_path, capsys, monkeypatch):
     assert "numbers with at most 20 distinct values" in out
 
 
+def _csv(tmp_path, name, frame, **kw):
+    path = tmp_path / name
+    frame.to_csv(path, **kw)
+    return path
+
+
+def _two_features(n=120):
+    rng = np.random.RandomState(0)
+    a, b = rng.normal(size=n), rng.normal(size=n)
+    return pd.DataFrame({"a": a, "b": b, "label": (a + b > 0).astype(int)})
+
+
+def test_csv_true_false_columns_are_numbers(tmp_path, capsys, monkeypatch):
+    # SimpleImputer refuses bool columns: the comparison failed, blaming
+    # the network ("FFNNClassifier failed on ...: ... dtype bool").
+    frame = _two_features()
+    frame.insert(2, "positive", frame["a"] > 0)
+    path = _csv(tmp_path, "flags.csv", frame, index=False)
+    args = ["compare", "--csv", path, "--target", "label", "--models", "linear"]
+    status, out, _ = run_main(
+        *args, cwd=tmp_path, capsys=capsys, monkeypatch=monkeypatch
+    )
+    assert status == 0
+    assert parse_table(out)["flags", "LogisticRegression"][1] > 0.9
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_csv_separator_is_sniffed(tmp_path, capsys, monkeypatch, sep):
+    # A semicolon file was one column named 'a;b;label': "no column 'label'".
+    path = _csv(tmp_path, "europe.csv", _two_features(), sep=sep, index=False)
+    args = ["compare", "--csv", path, "--target", "label", "--models", "linear"]
+    status, out, _ = run_main(
+        *args, cwd=tmp_path, capsys=capsys, monkeypatch=monkeypatch
+    )
+    assert status == 0, out
+    assert parse_table(out)["europe", "LogisticRegression"][1] > 0.9
+
+
+def test_csv_notes_say_how_columns_and_target_are_read(tmp_path, capsys, monkeypatch):
+    # One '?' in a numeric column made it 120 one-hot categories, silently.
+    frame = _two_features()
+    frame["a"] = frame["a"].astype(object)
+    frame.loc[3, "a"] = "?"
+    frame.loc[0, "label"] = 2  # a class of one member, too rare for 5 folds
+    path = _csv(tmp_path, "messy.csv", frame)  # with its index, unnamed
+    args = ["compare", "--csv", path, "--target", "label", "--models", "linear,dummy"]
+    status, _, err = run_main(
+        *args, cwd=tmp_path, capsys=capsys, monkeypatch=monkeypatch
+    )
+    assert status == 0
+    notes = err.splitlines()
+    assert "classification with 3 classes, guessed (--task regression" in err
+    assert "one-hot encoding the text column(s) 'a' (120 values)" in err
+    assert "column 'a' holds numbers but for '?'" in err
+    assert "column 'Unnamed: 0' has no name (a saved DataFrame index?)" in err
+    # scikit-learn's warning, once as a note rather than once per model
+    # as a raw warning with its source line.
+    rare = [line for line in notes if "least populated class" in line]
+    assert len(rare) == 1 and rare[0].startswith("note (messy): The least")
+    assert "warnings.warn" not in err and "UserWarning" not in err
+
+
+def test_a_guessed_label_column_of_nearly_unique_text_is_refused(
+    tmp_path, capsys, monkeypatch
+):
+    # Numbers with one 'n.a.' were guessed to be 120 classes, and failed on
+    # folds: "n_splits=5 cannot be greater than the number of members".
+    frame = _two_features()
+    frame["y"] = (frame["a"] * 3).astype(object)
+    frame.loc[5, "y"] = "n.a."
+    path = _csv(tmp_path, "ids.csv", frame.drop(columns="label"), index=False)
+    args = ["compare", "--csv", path, "--target", "y", "--models", "linear"]
+    status, _, err = run_main(
+        *args, cwd=tmp_path, capsys=capsys, monkeypatch=monkeypatch
+    )
+    assert status == 2
+    assert "120 distinct values in 120 rows" in err
+    assert "numbers but for some text" in err and "--task regression" in err
+
+
 # -- errors: exit status 2 and a message naming the problem ------------------------
 
 

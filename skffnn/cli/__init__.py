@@ -85,6 +85,7 @@ def run_compare(args) -> int:
         random_state=args.random_state,
         n_jobs=args.n_jobs,
         progress=None if args.quiet else progress,
+        note=None if args.quiet else _stderr,
     )
     print(format_table(results))
     if args.output is not None:

@@ -69,7 +69,9 @@ def make_splitter(task: str, n_splits: int, random_state: int = 0):
     return cls(n_splits=n_splits, shuffle=True, random_state=random_state)
 
 
-def evaluate(key: str, dataset, *, cv=None, random_state=0, n_jobs=1) -> Result:
+def evaluate(
+    key: str, dataset, *, cv=None, random_state=0, n_jobs=1, note=None
+) -> Result:
     """Cross-validate one model on one data set.
 
     Parameters
@@ -84,6 +86,9 @@ def evaluate(key: str, dataset, *, cv=None, random_state=0, n_jobs=1) -> Result:
         Seed of the folds and of the networks.
     n_jobs : int, default=1
         Folds fitted in parallel.
+    note : callable, default=None
+        Receives each distinct warning raised while cross-validating (a
+        class too rare for the folds, say) as one line; None drops them.
 
     Returns
     -------
@@ -98,9 +103,10 @@ def evaluate(key: str, dataset, *, cv=None, random_state=0, n_jobs=1) -> Result:
         )
     name, model = make_model(key, dataset, random_state)
     metric = METRICS[dataset.task]
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(record=True) as caught:
         # A baseline that stops at max_iter still gives a fair score, and one
-        # warning per fold would bury the table.
+        # warning per fold would bury the table. Others become notes.
+        warnings.simplefilter("always")
         warnings.simplefilter("ignore", ConvergenceWarning)
         try:
             cv_results = cross_validate(
@@ -114,6 +120,9 @@ def evaluate(key: str, dataset, *, cv=None, random_state=0, n_jobs=1) -> Result:
             )
         except ValueError as exc:
             raise CommandError(f"{name} failed on {dataset.name}: {exc}") from exc
+    if note is not None:
+        for line in dict.fromkeys(_note_line(w, dataset.name, name) for w in caught):
+            note(line)
     return Result(
         dataset.name,
         name,
@@ -123,8 +132,18 @@ def evaluate(key: str, dataset, *, cv=None, random_state=0, n_jobs=1) -> Result:
     )
 
 
+def _note_line(warning, dataset, model):
+    """A warning as one line, naming the model unless the folds raised it."""
+    message = " ".join(str(warning.message).split())
+    # The splitter's warnings (a class too rare for the folds) concern the
+    # data set, and come again for every model: named once, for the data.
+    if "model_selection" in warning.filename:
+        return f"note ({dataset}): {message}"
+    return f"note ({dataset}, {model}): {message}"
+
+
 def compare(
-    datasets, keys, *, cv=None, random_state=0, n_jobs=1, progress=None
+    datasets, keys, *, cv=None, random_state=0, n_jobs=1, progress=None, note=None
 ) -> list[Result]:
     """Cross-validate each model on each data set.
 
@@ -142,6 +161,9 @@ def compare(
         Folds fitted in parallel.
     progress : callable, default=None
         Called as ``progress(result, done, total)`` after each model.
+    note : callable, default=None
+        Receives the warnings of the cross-validations as lines (see
+        :func:`evaluate`); None drops them.
 
     Returns
     -------
@@ -150,6 +172,8 @@ def compare(
     """
     total = len(datasets) * len(keys)
     results = []
+    if note is not None:
+        note = _once(note)
     # These matrices are small: BLAS threads spend more time waiting for each
     # other than multiplying (3-4x slower on a busy 2-core machine), so each
     # fit gets one core and --n-jobs parallelizes over folds instead.
@@ -157,9 +181,26 @@ def compare(
         for dataset in datasets:
             for key in keys:
                 result = evaluate(
-                    key, dataset, cv=cv, random_state=random_state, n_jobs=n_jobs
+                    key,
+                    dataset,
+                    cv=cv,
+                    random_state=random_state,
+                    n_jobs=n_jobs,
+                    note=note,
                 )
                 results.append(result)
                 if progress is not None:
                     progress(result, len(results), total)
     return results
+
+
+def _once(note):
+    """note, passing on each distinct line only the first time."""
+    seen = set()
+
+    def note_once(line):
+        if line not in seen:
+            seen.add(line)
+            note(line)
+
+    return note_once

@@ -1,5 +1,6 @@
 """A user's CSV file as a data set: read, check the target, build preprocessing."""
 
+import csv
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,13 @@ MAX_CLASSES_GUESSED = 20
 # Below this many rows full-batch L-BFGS is fast and usually the most
 # accurate solver; above it Adam with early stopping keeps fits bounded.
 LBFGS_MAX_SAMPLES = 1000
+
+# The separators a CSV file is sniffed for (European spreadsheets write ';').
+SEPARATORS = ",;\t|"
+
+# A text column whose values are numbers but for this share of them is
+# taken for numbers with placeholders ('?', 'n.a.') and said so.
+MOSTLY_NUMBERS = 0.9
 
 
 def _pandas():
@@ -43,16 +51,31 @@ def read_csv(path: str | Path):
     """
     pd = _pandas()
     try:
-        frame = pd.read_csv(path)
+        frame = pd.read_csv(path, sep=_separator(path))
     except FileNotFoundError as exc:
         raise CommandError(f"{path}: no such file") from exc
     except pd.errors.EmptyDataError as exc:
         raise CommandError(f"{path}: the file is empty") from exc
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise CommandError(f"{path}: cannot read it as CSV ({exc})") from exc
+        reason = " ".join(str(exc).split())  # pandas' messages span lines
+        raise CommandError(f"{path}: cannot read it as CSV ({reason})") from exc
     if len(frame) == 0:
         raise CommandError(f"{path}: the file has a header but no data rows")
     return frame
+
+
+def _separator(path):
+    """The file's separator among SEPARATORS, sniffed from its first lines.
+
+    A comma when the sniffer cannot tell (one column, or an unreadable
+    file: read_csv then says what is wrong).
+    """
+    try:
+        with open(path, newline="", encoding="utf-8", errors="replace") as f:
+            sample = f.read(64 * 1024)
+        return csv.Sniffer().sniff(sample, delimiters=SEPARATORS).delimiter
+    except (OSError, csv.Error):
+        return ","
 
 
 def _is_number(y):
@@ -127,9 +150,81 @@ def check_target(y, task: str, source: str):
     if len(classes) < 2:
         raise CommandError(
             f"{source}: classification needs at least 2 classes, but every "
-            f"row has the class {classes[0]!r}"
+            f"row has the class {str(classes[0])!r}"
         )
     return y.to_numpy()
+
+
+def check_guessed_classes(y, source: str):
+    """Refuse a guessed classification target whose classes are nearly rows.
+
+    Text in a column of numbers (a placeholder such as 'n.a.') makes it
+    look like labels; so does an identifier. Cross-validation would then
+    fail on classes of one member, with a message about folds.
+
+    Parameters
+    ----------
+    y : Series
+        The target, without missing values.
+    source : str
+        Where y comes from, for messages.
+    """
+    n_classes, n_rows = y.nunique(), len(y)
+    if not _is_number(y) and n_classes > n_rows / 2:
+        numbers = _pandas().to_numeric(y, errors="coerce").notna().mean()
+        hint = (
+            "its values are numbers but for some text (a placeholder?): clean "
+            "it and use --task regression"
+            if numbers >= MOSTLY_NUMBERS
+            else "it looks like an identifier, not a label; pick another column"
+        )
+        raise CommandError(
+            f"{source}: taken for class labels (text), but it has {n_classes} "
+            f"distinct values in {n_rows} rows; {hint}"
+        )
+
+
+def describe_columns(X, source: str) -> list[str]:
+    """Notes on how the feature columns will be read, one line each.
+
+    Names the columns one-hot encoded as categories, warns of text columns
+    that are numbers but for a few placeholders (they would be encoded as
+    categories, not numbers) and of a saved DataFrame index.
+
+    Parameters
+    ----------
+    X : DataFrame
+        The feature columns.
+    source : str
+        The file, for messages.
+
+    Returns
+    -------
+    notes : list of str
+    """
+    notes = []
+    categorical = [c for c in X.columns if not _is_number(X[c])]
+    if categorical:
+        listed = ", ".join(f"{c!r} ({X[c].nunique()} values)" for c in categorical)
+        notes.append(f"{source}: one-hot encoding the text column(s) {listed}")
+    for column in categorical:
+        values = X[column].dropna()
+        numbers = _pandas().to_numeric(values, errors="coerce")
+        if len(values) and numbers.notna().mean() >= MOSTLY_NUMBERS:
+            text = values[numbers.isna()].drop_duplicates().head(3)
+            examples = ", ".join(repr(str(v)) for v in text)
+            notes.append(
+                f"{source}: column {column!r} holds numbers but for {examples}: "
+                "encoded as categories; leave such cells empty to have it read "
+                "as numbers (missing values are imputed)"
+            )
+    for column in X.columns:
+        if str(column).startswith("Unnamed: "):
+            notes.append(
+                f"{source}: column {column!r} has no name (a saved DataFrame "
+                "index?) and is used as a feature; drop it if it numbers rows"
+            )
+    return notes
 
 
 def make_preprocessor(X):
@@ -203,7 +298,8 @@ def load_csv(
     task : {'classification', 'regression'}, default=None
         None guesses it with :func:`infer_task`.
     note : callable, default=print
-        Receives a line of text about rows dropped.
+        Receives a line of text about rows dropped, the task guessed and
+        how the feature columns are read.
 
     Returns
     -------
@@ -217,6 +313,10 @@ def load_csv(
         raise CommandError(f"{path}: no column {target!r}; the columns are {columns}")
     if frame.shape[1] < 2:
         raise CommandError(f"{path}: no feature columns besides the target")
+    # True/False columns: numbers to the models (SimpleImputer refuses bool).
+    for column in frame.columns:
+        if _pandas().api.types.is_bool_dtype(frame[column]):
+            frame[column] = frame[column].astype(float)
     missing = frame[target].isna()
     if missing.all():
         raise CommandError(f"{source}: the target is missing in every row")
@@ -224,8 +324,16 @@ def load_csv(
         note(f"{path}: dropped {int(missing.sum())} row(s) with no {target!r} value")
         frame = frame.loc[~missing]
     y = frame.pop(target)
-    task = task or infer_task(y)
+    if task is None:
+        task = infer_task(y)
+        if task == "classification":
+            check_guessed_classes(y, source)
+        other = "regression" if task == "classification" else "classification"
+        kind = f" with {y.nunique()} classes" if task == "classification" else ""
+        note(f"{source}: {task}{kind}, guessed (--task {other} to change it)")
     y = check_target(y, task, source)
+    for line in describe_columns(frame, str(path)):
+        note(line)
     return Dataset(
         Path(path).stem,
         frame,
