@@ -1,7 +1,7 @@
 """Plots of a fitted network, following scikit-learn's Display convention.
 
-matplotlib is an optional dependency (``pip install 'skffnn[plot]'``),
-imported only when something is drawn.
+matplotlib is an optional dependency (``pip install matplotlib``, or the
+project's ``plot`` extra), imported only when something is drawn.
 """
 
 import warnings
@@ -17,7 +17,7 @@ def _pyplot():
         import matplotlib.pyplot as plt
     except ImportError as exc:
         raise ImportError(
-            "LossCurveDisplay requires matplotlib: pip install 'skffnn[plot]'"
+            "LossCurveDisplay requires matplotlib: pip install matplotlib"
         ) from exc
     return plt
 

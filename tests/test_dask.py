@@ -6,7 +6,7 @@ Needs the ``dask`` extra (dask[distributed], dask-ml); skipped without it.
 import numpy as np
 import pytest
 
-REASON = "needs the 'dask' extra: pip install 'skffnn[dask]'"
+REASON = "needs the 'dask' extra: pip install '.[dask]'"
 da = pytest.importorskip("dask.array", reason=REASON)
 distributed = pytest.importorskip("distributed", reason=REASON)
 dask_ml_wrappers = pytest.importorskip("dask_ml.wrappers", reason=REASON)

@@ -170,5 +170,5 @@ def test_unfitted_estimator():
 def test_missing_matplotlib_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     display = LossCurveDisplay(loss_curve=[1.0, 0.5])
-    with pytest.raises(ImportError, match=r"pip install 'skffnn\[plot\]'"):
+    with pytest.raises(ImportError, match="matplotlib: pip install matplotlib"):
         display.plot()

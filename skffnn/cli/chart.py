@@ -27,7 +27,7 @@ def require_matplotlib(path) -> Path:
         from matplotlib.figure import Figure
     except ImportError as exc:
         raise CommandError(
-            "--plot requires matplotlib: pip install 'skffnn[plot]'"
+            "--plot requires matplotlib: pip install matplotlib"
         ) from exc
     formats = Figure().canvas.get_supported_filetypes()
     if path.suffix.lower().lstrip(".") not in formats:
