@@ -164,13 +164,14 @@ default='constant'
         moves in steps.
 
     dropout : float or list of float, default=0.0
-        Inverted dropout on the hidden layers, for the stochastic solvers:
+        Inverted dropout on the hidden layers, for the stochastic solvers
+        (with solver='lbfgs', a rate above 0 raises a ValueError):
         while training, each hidden unit is zeroed with this probability
         (one rate for all hidden layers, or one per layer) and the kept ones
         scaled by 1 / (1 - rate); prediction uses every unit, unscaled, and
         is deterministic.
 
-    max_grad_norm : float, default=None
+    max_grad_norm : float or None, default=None
         Clip each mini-batch gradient, the L2 penalty's included, to this
         Euclidean norm (over all parameters at once, keeping its direction)
         before the step: a larger gradient is scaled by max_grad_norm /
@@ -243,5 +244,6 @@ loss_ : float
         Number of output neurons n_L.
 
     out_activation_ : str
-        Output activation: 'softmax', 'logistic', 'identity' or 'exp'.
+        Output activation: 'softmax' or 'logistic' for a classifier,
+        'identity' or 'exp' (loss='poisson') for a regressor.
 """
