@@ -73,6 +73,8 @@ def check_gradients(
     """
     _check_arguments(estimator, n_entries, step)
     model = clone(estimator).set_params(dtype="float64")
+    # As fit does: an unknown activation or loss was a bare KeyError.
+    model._validate_params()
     X, Y = model._validate_input(X, y, incremental=False, reset=True)
     _check_finite(X, np.float64, "X", type(model).__name__)
     X, Y = X.astype(np.float64), Y.astype(np.float64)

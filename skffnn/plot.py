@@ -227,6 +227,11 @@ class LossCurveDisplay:
                     "to plot: pass the fitted network itself, such as the "
                     "regressor_ of a TransformedTargetRegressor."
                 )
+            if not hasattr(network, "coefs_"):  # LogisticRegression, ...
+                raise ValueError(
+                    f"{type(network).__name__} has no loss curve to plot: it "
+                    "is not a network trained by a stochastic solver."
+                )
             raise ValueError(
                 f"{type(network).__name__} has no loss curve to plot: only "
                 "networks trained by a stochastic solver ('sgd', 'adam', "

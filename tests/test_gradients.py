@@ -241,6 +241,9 @@ def test_check_gradients_refuses_what_it_cannot_check():
             check_gradients(model, X, y, **kwargs)
     with pytest.raises(TypeError, match="FFNNClassifier or FFNNRegressor, got MLP"):
         check_gradients(MLPClassifier(), X, y)
+    # Checked as fit checks them: a bare KeyError: 'bogus' before.
+    with pytest.raises(ValueError, match="'activation' parameter of FFNNClassifier"):
+        check_gradients(FFNNClassifier(activation="bogus"), X, y)
     with pytest.warns(Warning):
         model.fit(X, y)
     with pytest.raises(ValueError, match=r"layer sizes \[4, 5, 3\], but X and y"):

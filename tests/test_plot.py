@@ -144,6 +144,12 @@ def test_lbfgs_records_no_loss_curve(iris):
     clf.set_params(solver="adam")
     with pytest.raises(ValueError, match="last fit recorded none.*'adam' now"):
         LossCurveDisplay.from_estimator(clf)
+    # Not a network: it said the estimator used lbfgs "(solver is 'lbfgs' now)".
+    from sklearn.linear_model import LogisticRegression
+
+    linear = LogisticRegression().fit(*iris)
+    with pytest.raises(ValueError, match="is not a network trained by a stochastic"):
+        LossCurveDisplay.from_estimator(linear)
 
 
 def test_no_loss_curve_message_names_every_stochastic_solver(iris):
