@@ -11,12 +11,53 @@ from dataclasses import fields
 
 import numpy as np
 import sklearn
+import sklearn.exceptions
 
 from ._training import History, OptimizerState
 
 
-class InconsistentVersionWarning(UserWarning):
-    """A saved model is loaded by other skffnn or scikit-learn versions."""
+class InconsistentVersionWarning(sklearn.exceptions.InconsistentVersionWarning):
+    """A saved model is loaded by other skffnn or scikit-learn versions.
+
+    A subclass of scikit-learn's warning, so that a filter set for it (as
+    scikit-learn's documentation recommends, to turn it into an error)
+    catches this one too; it carries scikit-learn's attributes and skffnn's
+    versions beside them.
+
+    Parameters
+    ----------
+    message : str
+        What the warning says.
+    estimator_name : str
+        The class of the loaded estimator.
+    current_sklearn_version, original_sklearn_version : str
+        scikit-learn's version now, and the one that saved the model
+        ('unknown' if it was not recorded).
+    current_skffnn_version, original_skffnn_version : str
+        skffnn's, likewise.
+    """
+
+    def __init__(
+        self,
+        message,
+        *,
+        estimator_name,
+        current_sklearn_version,
+        original_sklearn_version,
+        current_skffnn_version,
+        original_skffnn_version,
+    ):
+        super().__init__(
+            estimator_name=estimator_name,
+            current_sklearn_version=current_sklearn_version,
+            original_sklearn_version=original_sklearn_version,
+        )
+        self.current_skffnn_version = current_skffnn_version
+        self.original_skffnn_version = original_skffnn_version
+        self.message = message
+
+    def __str__(self):
+        return self.message
 
 
 def _plain_state(obj):
@@ -71,14 +112,23 @@ class PlainStateMixin:
         )
         running = (__version__, sklearn.__version__)
         if saved_with != running:
-            warnings.warn(
+            saved_with = tuple(version or "unknown" for version in saved_with)
+            message = (
                 f"This {type(self).__name__} was saved with skffnn "
-                f"{saved_with[0] or 'unknown'} and scikit-learn "
-                f"{saved_with[1] or 'unknown'}, and is loaded by skffnn "
-                f"{running[0]} and scikit-learn {running[1]}. Its fitted state may "
-                "not be valid in this version: refit it, or load it with the "
-                "versions that saved it.",
-                InconsistentVersionWarning,
+                f"{saved_with[0]} and scikit-learn {saved_with[1]}, and is "
+                f"loaded by skffnn {running[0]} and scikit-learn {running[1]}. "
+                "Its fitted state may not be valid in this version: refit it, "
+                "or load it with the versions that saved it."
+            )
+            warnings.warn(
+                InconsistentVersionWarning(
+                    message,
+                    estimator_name=type(self).__name__,
+                    current_sklearn_version=running[1],
+                    original_sklearn_version=saved_with[1],
+                    current_skffnn_version=running[0],
+                    original_skffnn_version=saved_with[0],
+                )
             )
         self.__dict__.update(state)
         if isinstance(self.__dict__.get("_dtype"), str):

@@ -6,10 +6,12 @@ import warnings
 import joblib
 import numpy as np
 import pytest
+import sklearn
 from sklearn.datasets import load_iris
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+import skffnn
 from skffnn import FFNNClassifier, FFNNRegressor, InconsistentVersionWarning
 
 pytestmark = pytest.mark.usefixtures("quiet_convergence")
@@ -155,9 +157,21 @@ def load_state(cls, state):
 def test_loading_a_model_saved_by_another_version_warns(changes, match, iris):
     X, y = iris
     model = FFNNClassifier(max_iter=5, random_state=0).fit(X, y)
-    with pytest.warns(InconsistentVersionWarning, match=match):
+    with pytest.warns(InconsistentVersionWarning, match=match) as record:
         loaded = load_state(FFNNClassifier, saved_state(model, **changes))
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    # A subclass of scikit-learn's, which a filter for that one catches (it
+    # was a plain UserWarning), with its attributes.
+    from sklearn.exceptions import InconsistentVersionWarning as SklearnWarning
+
+    warning = record[0].message
+    assert isinstance(warning, SklearnWarning)
+    assert warning.estimator_name == "FFNNClassifier"
+    expected = changes.get("_sklearn_version", sklearn.__version__)
+    assert warning.original_sklearn_version == expected
+    assert warning.original_skffnn_version == changes.get(
+        "_skffnn_version", skffnn.__version__
+    )
 
 
 def test_a_pickle_without_versions_warns(iris):
