@@ -177,6 +177,8 @@ class FFNNClassifier(ClassifierMixin, BaseFFNN):
         try:
             check_classification_targets(y)
         except TypeError as error:
+            if "not supported between" not in str(error):
+                raise  # scikit-learn's own message (bytes labels, ...)
             # numpy fails to sort labels such as 1 and 'a' with a bare TypeError.
             raise TypeError(
                 f"y mixes labels of types that cannot be compared ({error}); "

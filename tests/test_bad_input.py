@@ -283,6 +283,8 @@ BAD_CLASSIFIER_TARGETS = {
         "does not support multiclass-multioutput targets",
     ),
     "3-D": (np.zeros((30, 1, 1)), ValueError, "dim 3"),
+    # Once reported as labels of types that cannot be compared.
+    "bytes": (np.array([b"a", b"b"] * 15), TypeError, "^Support for labels repr"),
 }
 
 
