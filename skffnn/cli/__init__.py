@@ -33,19 +33,15 @@ def _check_data_arguments(args):
 def _load_datasets(args):
     if args.csv is None:
         datasets = builtin_datasets(args.datasets)
-        if args.hidden is None:
-            return datasets
-        return [
-            dataclasses.replace(
-                d, network={**d.network, "hidden_layer_sizes": args.hidden}
-            )
-            for d in datasets
-        ]
-    note = (lambda line: None) if args.quiet else _stderr
-    dataset = load_csv(args.csv, args.target, args.task, note=note)
-    if args.hidden is not None:
-        dataset.network = default_network(len(dataset.y), args.hidden)
-    return [dataset]
+    else:
+        note = (lambda line: None) if args.quiet else _stderr
+        dataset = load_csv(args.csv, args.target, args.task, note=note)
+        if args.hidden is not None:
+            dataset.network = default_network(len(dataset.y), args.hidden)
+        datasets = [dataset]
+    chosen = {"hidden_layer_sizes": args.hidden, "alpha": args.alpha}
+    chosen = {name: value for name, value in chosen.items() if value is not None}
+    return [dataclasses.replace(d, network={**d.network, **chosen}) for d in datasets]
 
 
 def run_compare(args) -> int:
