@@ -23,19 +23,23 @@ def zero_weight_loss(network, Y, sample_weight):
         return float(sample_loss @ sample_weight) / float(sample_weight.sum())
 
 
-def how_diverged(epoch_loss, last_loss, theta, reference_loss, zero_loss):
+def how_diverged(
+    epoch_loss, last_loss, theta, reference_loss, zero_loss, start_loss=None
+):
     """What went wrong in an epoch, for the warning, or None when nothing did.
 
     ``last_loss`` is that of the epoch's last batch (the first non-finite
     one stops the epoch); ``reference_loss`` that of the fit's first epoch
-    or, during it, of its first batch (the weights the fit started from);
-    ``zero_loss()`` returns :func:`zero_weight_loss` of the training set,
-    called only when needed.
+    or, during it, of its first batch; ``zero_loss()`` returns
+    :func:`zero_weight_loss` of the training set and, during the first
+    epoch, ``start_loss()`` the loss of the weights the fit started from
+    over the whole training set; both are called only when needed.
     """
     if not (np.isfinite(last_loss) and np.isfinite(theta).all()):
         return "became non-finite"
-    if _diverging(epoch_loss, reference_loss, zero_loss):
-        return f"grew to {epoch_loss:.3g} from {reference_loss:.3g}"
+    reference = _diverging(epoch_loss, reference_loss, zero_loss, start_loss)
+    if reference:
+        return f"grew to {epoch_loss:.3g} from {reference:.3g}"
     return None
 
 
@@ -43,15 +47,20 @@ def how_diverged(epoch_loss, last_loss, theta, reference_loss, zero_loss):
 _DIVERGENCE_FACTOR = 1e3
 
 
-def _diverging(loss, reference_loss, zero_loss):
-    """Whether an epoch's mean training loss shows runaway growth, not noise.
+def _diverging(loss, reference_loss, zero_loss, start_loss=None):
+    """The reference an epoch's mean loss outgrew a thousandfold, or None.
 
-    The reference is the larger of ``reference_loss`` (the first epoch's
+    The reference is the largest of ``reference_loss`` (the first epoch's
     loss in this fit; during the first epoch, the loss of its first batch,
-    before any step) and the loss of the network with all weights zero (a
+    before any step), the loss of the network with all weights zero (a
     constant output: log K for softmax, half the mean squared target for
     squared error), which ``zero_loss()`` computes over the whole training
-    set, and only when the first test has not already settled the answer.
+    set and, during the first epoch, ``start_loss()``, the loss of the
+    starting weights over the whole training set: one batch does not speak
+    for rows far outside it (an outlier in X alone can make the first
+    epoch's mean a thousand times the first batch's while the loss falls
+    epoch after epoch). Each is computed only when the cheaper tests have
+    not settled the answer.
     A working optimizer brings the loss on the data it trains on below
     both; a noisy step may raise it a few times, but a thousandfold rise on
     the same data is the geometric growth of too large a step (sgd with
@@ -64,20 +73,48 @@ def _diverging(loss, reference_loss, zero_loss):
     scale.
     """
     if not loss > _DIVERGENCE_FACTOR * reference_loss:
-        return False
+        return None
     reference = max(reference_loss, zero_loss())
-    return reference > 0 and loss > _DIVERGENCE_FACTOR * reference
+    if start_loss is not None and loss > _DIVERGENCE_FACTOR * reference:
+        reference = max(reference, start_loss())
+    if reference > 0 and loss > _DIVERGENCE_FACTOR * reference:
+        return reference
+    return None
 
 
-def raise_diverged_untrained(what, started_finite, zero_loss, dtype, weighted):
+def worse_than_constant(loss, zero_loss, factor=None):
+    """Whether a loss is above ``factor`` times the all-zero network's.
+
+    The default factor is the plateau test's (:func:`warn_if_not_learned`).
+    NaN counts as worse; targets that zero weights fit exactly (a
+    zero-weight loss of 0) give nothing to compare.
+    """
+    factor = _NOT_LEARNED_FACTOR if factor is None else factor
+    return zero_loss > 0 and not loss <= factor * zero_loss
+
+
+# Weights that a divergence leaves a new network with are not worth keeping
+# once their loss is this many times the constant's: a network early in its
+# training may still be somewhat above it (an inf loss in its third epoch
+# found one at 1.6 times), while weights a runaway step has passed through
+# were at 24 to 1e9 times in the cases seen.
+KEPT_WEIGHTS_FACTOR = 2.0
+
+
+def raise_diverged_untrained(
+    what, epoch, started_finite, zero_loss, dtype, weighted, kept_loss=None
+):
     """Refuse to end a new network's fit on its initial weights.
 
     A divergence in the first epoch of a network this fit initialized
-    leaves no trained weights to go back to: the fit raises, as MLP's does
-    (it trains on to NaN weights), rather than return the random initial
-    network as if it had been trained. The cause is named when the data
-    itself overflows: the loss of a constant prediction (y, or the weights)
-    or that of the initial network before any step (X).
+    leaves no trained weights to go back to, and one in a later epoch may
+    leave only weights that do far worse than a constant prediction (their
+    loss ``kept_loss``): a step too large for the data's scale can blow up
+    in the last batches of an epoch whose mean still looked sane. The fit
+    raises rather than return such a network as if it had been trained;
+    MLP raises too once its weights reach NaN. The cause is named when the
+    data itself overflows: the loss of a constant prediction (y, or the
+    weights) or that of the initial network before any step (X).
     """
     if not np.isfinite(zero_loss):
         scaled = "y or the sample (or class) weights" if weighted else "y"
@@ -93,11 +130,20 @@ def raise_diverged_untrained(what, started_finite, zero_loss, dtype, weighted):
             "scale it (e.g. StandardScaler)."
         )
     else:
-        cause = "Lower learning_rate_init or scale the input data."
+        cause = "Lower learning_rate_init, or scale X and y (e.g. StandardScaler)."
+    if epoch == 1:
+        what = (
+            f"{what} during the first epoch of a new network: the optimization "
+            "diverged before any epoch completed"
+        )
+    else:
+        what = (
+            f"{what} during epoch {epoch} of a new network, and the weights "
+            "before that epoch do far worse than a constant prediction (loss "
+            f"{kept_loss:.3g} against {zero_loss:.3g} over the training set)"
+        )
     raise ValueError(
-        f"The training loss {what} during the first epoch of a new network: "
-        "the optimization diverged before any epoch completed, so there are "
-        f"no trained weights to keep. {cause}"
+        f"The training loss {what}, so there are no trained weights to keep. " + cause
     )
 
 
@@ -141,8 +187,7 @@ def warn_if_not_learned(best_epoch_loss, zero_loss):
     unscaled X a classifier may be often right and still lose more than a
     constant through a few confident mistakes.
     """
-    threshold = _NOT_LEARNED_FACTOR * zero_loss
-    if zero_loss > 0 and best_epoch_loss > threshold:
+    if worse_than_constant(best_epoch_loss, zero_loss):
         warnings.warn(
             f"Training settled on a loss worse than a constant prediction's: "
             f"{best_epoch_loss:.4g} at best, above the loss of a network with "

@@ -16,15 +16,17 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from .._network import Buffers, draw_dropout_masks
+from .._network import Buffers, draw_dropout_masks, predict
 from . import kernels
 from .batch_step import BatchStep
 from .batches import Batches, batch_rows
 from .divergence import (
+    KEPT_WEIGHTS_FACTOR,
     how_diverged,
     raise_diverged_untrained,
     warn_diverged,
     warn_if_not_learned,
+    worse_than_constant,
     zero_weight_loss,
 )
 from .history import (
@@ -85,7 +87,7 @@ class Epoch:
         x_rows,
         samples_seen,
     ):
-        self.params, self.optimizer = params, optimizer
+        self.params, self.optimizer, self.network = params, optimizer, network
         self.n, self.m = Y.shape[0], batch_size
         self.random_state, self.dropout = random_state, dropout
         self.buffers = Buffers(
@@ -151,6 +153,26 @@ class Epoch:
             if interrupted:
                 raise KeyboardInterrupt
         return epoch_loss / self.total_weight, loss
+
+    def start_loss(self):
+        """Mean loss, over all training rows, of the weights the epoch started from.
+
+        One forward pass over the data, no dropout, no penalty: the loss the
+        epoch would have had without a single step. Computed only to
+        confirm a suspected divergence.
+        """
+        reached = self.params.theta.copy()
+        np.copyto(self.params.theta, self.start)
+        try:
+            total = 0.0
+            for rows in batch_rows(None, self.n, self.m):
+                Xb, Yb, sb = self.batches(rows)
+                z = predict(self.params, self.network, Xb, link=False)
+                sample_loss = self.network.output.sample_loss(z, Yb)
+                total += float(sample_loss.sum() if sb is None else sample_loss @ sb)
+            return total / self.total_weight
+        finally:
+            np.copyto(self.params.theta, reached)
 
     def _shuffle(self):
         if self.order is not None:
@@ -350,16 +372,16 @@ class _FitLoop:
                 raise KeyboardInterrupt
             self.hooks.begin()
             epoch_loss, last_loss = self.epoch(interrupted)
-            reference = self.epoch.first_batch_loss if first_loss is None else None
+            first_epoch = first_loss is None
             diverged = how_diverged(
                 epoch_loss,
                 last_loss,
                 self.epoch.params.theta,
-                first_loss if reference is None else reference,
+                self.epoch.first_batch_loss if first_epoch else first_loss,
                 self.epoch.zero_weight_loss,
+                self.epoch.start_loss if first_epoch else None,
             )
             if diverged:
-                self.epoch.undo()
                 self._diverged(diverged)
                 return "diverged"
             first_loss = epoch_loss if first_loss is None else first_loss
@@ -374,17 +396,34 @@ class _FitLoop:
         return "max_iter"
 
     def _diverged(self, what):
-        """Raise for a new network's first epoch, else warn (theta undone)."""
-        epoch = self.epoch
-        if self.new_network and self.history.n_iter == 0:
+        """Undo the epoch; raise if a new network has no trained weights left.
+
+        That is so in its first epoch, and in a later one when the weights
+        the undo restores do far worse than a constant prediction over the
+        training set (KEPT_WEIGHTS_FACTOR times its loss).
+        """
+        epoch, n_iter = self.epoch, self.history.n_iter
+        kept_loss = None
+        if self.new_network and n_iter:
+            kept_loss = epoch.start_loss()  # one forward pass, on divergence only
+        untrained = self.new_network and (
+            n_iter == 0
+            or worse_than_constant(
+                kept_loss, epoch.zero_weight_loss(), KEPT_WEIGHTS_FACTOR
+            )
+        )
+        epoch.undo()
+        if untrained:
             raise_diverged_untrained(
                 what,
+                n_iter + 1,
                 started_finite=bool(np.isfinite(epoch.first_batch_loss)),
                 zero_loss=epoch.zero_weight_loss(),
                 dtype=epoch.params.dtype,
                 weighted=epoch.weighted,
+                kept_loss=kept_loss,
             )
-        warn_diverged(self.history.n_iter + 1, what)
+        warn_diverged(n_iter + 1, what)
 
     def _end_of_epoch(self, epoch_loss):
         """Record the epoch, then apply the rules that may stop training."""
@@ -426,7 +465,10 @@ class _FitLoop:
         restore = restore and history.has_validated_best()
         if restore:
             np.copyto(params.theta, history.best_theta)
-        if stopped_by == "converged" and not self.incremental:
+        # Under early stopping the plateau is the validation score's, while
+        # the penalized training loss may still be shedding a large alpha.
+        plateau_of_loss = not (history.early_stopping and self.validation_score)
+        if stopped_by == "converged" and not self.incremental and plateau_of_loss:
             warn_if_not_learned(
                 min(history.loss_curve[-history.n_iter :]),
                 self.epoch.zero_weight_loss(),
