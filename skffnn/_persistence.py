@@ -59,6 +59,26 @@ class InconsistentVersionWarning(sklearn.exceptions.InconsistentVersionWarning):
     def __str__(self):
         return self.message
 
+    def __reduce__(self):
+        # Exceptions pickle as cls(*args), which the keyword-only
+        # constructor refuses: copies, and warnings sent back from joblib
+        # workers turned into errors, failed.
+        return (_version_warning, (self.message, vars(self)))
+
+
+def _version_warning(message, attributes):
+    """An InconsistentVersionWarning rebuilt from its pickled attributes."""
+    names = (
+        "estimator_name",
+        "current_sklearn_version",
+        "original_sklearn_version",
+        "current_skffnn_version",
+        "original_skffnn_version",
+    )
+    return InconsistentVersionWarning(
+        message, **{name: attributes[name] for name in names}
+    )
+
 
 def _plain_state(obj):
     """The public attributes of an optimizer or schedule, but its dtype.
@@ -144,5 +164,13 @@ class PlainStateMixin:
         n = next(v.size for v in saved["rule"].values() if isinstance(v, np.ndarray))
         rule, schedule = self._make_optimizer(n, self._dtype)
         vars(rule).update(saved["rule"])
-        vars(schedule).update(saved["schedule"])
+        fresh = vars(schedule)
+        vars(schedule).update(
+            {k: v for k, v in saved["schedule"].items() if k in fresh}
+        )
+        if set(saved["schedule"]) - set(fresh):
+            # Saved under another schedule: adam followed 'invscaling' or
+            # 'adaptive' before they became sgd's only, as in MLP. The rule
+            # holds that schedule's decayed rate; go on at the current one's.
+            schedule.resume(rule)
         return OptimizerState(rule, schedule)

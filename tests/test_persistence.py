@@ -1,5 +1,6 @@
 """Persistence: pickle, joblib and skops round trips, and version checks."""
 
+import copy
 import pickle
 import warnings
 
@@ -172,6 +173,26 @@ def test_loading_a_model_saved_by_another_version_warns(changes, match, iris):
     assert warning.original_skffnn_version == changes.get(
         "_skffnn_version", skffnn.__version__
     )
+    # Copied and pickled (joblib sends a worker's warnings-as-errors back):
+    # cls(*args) failed on the keyword-only constructor.
+    for copied in (copy.copy(warning), pickle.loads(pickle.dumps(warning))):
+        assert type(copied) is InconsistentVersionWarning
+        assert str(copied) == str(warning) and vars(copied) == vars(warning)
+
+
+def test_a_model_saved_following_another_schedule_resumes_the_current_one(iris):
+    """adam followed learning_rate='invscaling' before that became sgd's only:
+    its saved rate was the schedule's decayed one (2.2e-4 for 0.01), which
+    the first partial_fit after loading kept, the next ones jumping to 0.01.
+    """
+    X, y = iris
+    model = FFNNClassifier(max_iter=3, learning_rate_init=0.01, random_state=0)
+    state = model.fit(X, y).__getstate__()
+    state["_optimizer"]["schedule"]["power_t"] = 0.5  # as InvScaling saved
+    state["_optimizer"]["rule"]["learning_rate"] = 2.2e-4
+    loaded = load_state(FFNNClassifier, state)
+    assert loaded._optimizer.rule.learning_rate == 0.01
+    assert not hasattr(loaded._optimizer.schedule, "power_t")
 
 
 def test_a_pickle_without_versions_warns(iris):

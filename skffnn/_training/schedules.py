@@ -33,6 +33,10 @@ class Schedule:
     def begin(self, optimizer):
         self._apply(optimizer, 0)
 
+    def resume(self, optimizer):
+        """Set the rate of the current epoch, for a schedule rate(e) of e alone."""
+        self._apply(optimizer, None)
+
     def epoch_end(self, optimizer, t):
         self.epoch += 1
         self._apply(optimizer, t)
