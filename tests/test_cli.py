@@ -281,6 +281,20 @@ def test_csv_separator_is_sniffed(tmp_path, capsys, monkeypatch, sep):
     assert parse_table(out)["europe", "LogisticRegression"][1] > 0.9
 
 
+def test_csv_decimal_commas_are_read_as_numbers(tmp_path, capsys, monkeypatch):
+    # A ';' file from a spreadsheet writes 1,5 for 1.5: sniffed as ';', its
+    # numbers stayed text (one-hot encoded features; a refused target).
+    frame = _two_features()
+    path = _csv(tmp_path, "europe.csv", frame, sep=";", decimal=",", index=False)
+    assert "," in path.read_text().splitlines()[1]
+    args = ["compare", "--csv", path, "--target", "label", "--models", "linear"]
+    status, out, err = run_main(
+        *args, cwd=tmp_path, capsys=capsys, monkeypatch=monkeypatch
+    )
+    assert status == 0 and "one-hot" not in err
+    assert parse_table(out)["europe", "LogisticRegression"][1] > 0.9
+
+
 def test_csv_notes_say_how_columns_and_target_are_read(tmp_path, capsys, monkeypatch):
     # One '?' in a numeric column made it 120 one-hot categories, silently.
     frame = _two_features()
@@ -303,6 +317,15 @@ def test_csv_notes_say_how_columns_and_target_are_read(tmp_path, capsys, monkeyp
     rare = [line for line in notes if "least populated class" in line]
     assert len(rare) == 1 and rare[0].startswith("note (messy): The least")
     assert "warnings.warn" not in err and "UserWarning" not in err
+    # With folds in worker processes, which printed raw warnings once per
+    # fold (a process of its own: the workers write to its stderr). An
+    # empty column makes SimpleImputer warn in every fold's fit.
+    frame["empty"] = np.nan
+    path = _csv(tmp_path, "messy.csv", frame)
+    result = run(*args, "--n-jobs", "2", cwd=tmp_path)
+    assert result.returncode == 0 and "Warning" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len([line for line in lines if "least populated" in line]) == 1
 
 
 def test_a_guessed_label_column_of_nearly_unique_text_is_refused(

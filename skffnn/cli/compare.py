@@ -89,6 +89,8 @@ def evaluate(
     note : callable, default=None
         Receives each distinct warning raised while cross-validating (a
         class too rare for the folds, say) as one line; None drops them.
+        With ``n_jobs`` other than 1, the fits' own warnings, raised in
+        worker processes, are not seen.
 
     Returns
     -------
@@ -105,15 +107,22 @@ def evaluate(
     metric = METRICS[dataset.task]
     with warnings.catch_warnings(record=True) as caught:
         # A baseline that stops at max_iter still gives a fair score, and one
-        # warning per fold would bury the table. Others become notes.
+        # warning per fold would bury the table. Others become notes: the
+        # folds' (a class too rare for them) here, the fits' when they run
+        # in this process. Worker processes inherit these filters and print
+        # what they catch raw, once per fold, so they catch nothing.
         warnings.simplefilter("always")
         warnings.simplefilter("ignore", ConvergenceWarning)
+        splitter = make_splitter(dataset.task, n_splits, random_state)
+        folds = list(splitter.split(dataset.X, dataset.y))
+        if n_jobs != 1:
+            warnings.simplefilter("ignore")
         try:
             cv_results = cross_validate(
                 model,
                 dataset.X,
                 dataset.y,
-                cv=make_splitter(dataset.task, n_splits, random_state),
+                cv=folds,
                 scoring=metric,
                 n_jobs=n_jobs,
                 error_score="raise",

@@ -51,7 +51,11 @@ def read_csv(path: str | Path):
     """
     pd = _pandas()
     try:
-        frame = pd.read_csv(path, sep=_separator(path))
+        sep = _separator(path)
+        frame = pd.read_csv(path, sep=sep)
+        if sep == ";" and _decimal_commas(frame):
+            # Spreadsheets that separate fields with ';' write 1,5 for 1.5.
+            frame = pd.read_csv(path, sep=sep, decimal=",")
     except FileNotFoundError as exc:
         raise CommandError(f"{path}: no such file") from exc
     except pd.errors.EmptyDataError as exc:
@@ -62,6 +66,18 @@ def read_csv(path: str | Path):
     if len(frame) == 0:
         raise CommandError(f"{path}: the file has a header but no data rows")
     return frame
+
+
+def _decimal_commas(frame):
+    """Whether a text column holds numbers written with a decimal comma."""
+    pattern = r"^\s*[-+]?\d+,\d+\s*$"
+    for column in frame.columns:
+        values = frame[column].dropna()
+        if len(values) and not _is_number(values):
+            matches = values.astype(str).str.match(pattern)
+            if matches.mean() >= MOSTLY_NUMBERS:
+                return True
+    return False
 
 
 def _separator(path):
@@ -176,7 +192,8 @@ def check_guessed_classes(y, source: str):
             "its values are numbers but for some text (a placeholder?): clean "
             "it and use --task regression"
             if numbers >= MOSTLY_NUMBERS
-            else "it looks like an identifier, not a label; pick another column"
+            else "it looks like an identifier, not a label; pick another column "
+            "(or keep it with --task classification)"
         )
         raise CommandError(
             f"{source}: taken for class labels (text), but it has {n_classes} "
@@ -313,10 +330,6 @@ def load_csv(
         raise CommandError(f"{path}: no column {target!r}; the columns are {columns}")
     if frame.shape[1] < 2:
         raise CommandError(f"{path}: no feature columns besides the target")
-    # True/False columns: numbers to the models (SimpleImputer refuses bool).
-    for column in frame.columns:
-        if _pandas().api.types.is_bool_dtype(frame[column]):
-            frame[column] = frame[column].astype(float)
     missing = frame[target].isna()
     if missing.all():
         raise CommandError(f"{source}: the target is missing in every row")
@@ -324,6 +337,10 @@ def load_csv(
         note(f"{path}: dropped {int(missing.sum())} row(s) with no {target!r} value")
         frame = frame.loc[~missing]
     y = frame.pop(target)
+    # True/False features: numbers to the models (SimpleImputer refuses bool).
+    for column in frame.columns:
+        if _pandas().api.types.is_bool_dtype(frame[column]):
+            frame[column] = frame[column].astype(float)
     if task is None:
         task = infer_task(y)
         if task == "classification":
