@@ -570,6 +570,33 @@ def test_ctrl_c_after_the_last_step_is_not_lost(
         model.fit(X, y)
 
 
+def test_ctrl_c_while_a_fit_ends_lets_it_finish(
+    classification, monkeypatch, python_sigint_handler
+):
+    """Pressed while early stopping's best weights are checked and restored:
+    the handler was Python's again there, and the KeyboardInterrupt threw
+    the whole fit away."""
+    X, y = classification
+    real = stochastic.check_best_is_finite
+
+    def press_then_check(history):
+        os.kill(os.getpid(), signal.SIGINT)
+        return real(history)
+
+    monkeypatch.setattr(stochastic, "check_best_is_finite", press_then_check)
+    kw = dict(hidden_layer_sizes=(16,), early_stopping=True, random_state=0)
+    model = FFNNClassifier(max_iter=4, **kw)
+    with (
+        pytest.warns(UserWarning, match="interrupted by user after 4 complete"),
+        pytest.warns(ConvergenceWarning, match="Maximum iterations"),
+    ):
+        model.fit(X, y)
+    monkeypatch.undo()
+    with pytest.warns(ConvergenceWarning, match="Maximum iterations"):
+        same = FFNNClassifier(max_iter=4, **kw).fit(X, y)
+    assert_same_weights(model, same)
+
+
 def test_ctrl_c_after_the_last_lbfgs_evaluation_is_not_lost(
     classification, monkeypatch, python_sigint_handler
 ):

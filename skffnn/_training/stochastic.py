@@ -312,15 +312,15 @@ def run_epochs(
         verbose,
     )
     history.n_iter = 0
-    # Overflow ends in a non-finite loss or theta, caught by the loop and
-    # reported by one ConvergenceWarning that says what to do, not by
-    # numpy's warnings.
-    with (
-        sigint_between_steps() as interrupted,
-        np.errstate(over="ignore", invalid="ignore"),
-    ):
+    # Ctrl+C stays a request until the fit's end (restoring the best weights,
+    # the plateau check, the callbacks' end): a press there lets it finish.
+    with sigint_between_steps() as interrupted:
         try:
-            stopped_by = loop.run(max_iter, interrupted)
+            # Overflow ends in a non-finite loss or theta, caught by the loop
+            # and reported by one ConvergenceWarning that says what to do,
+            # not by numpy's warnings.
+            with np.errstate(over="ignore", invalid="ignore"):
+                stopped_by = loop.run(max_iter, interrupted)
             if interrupted:  # pressed after the last step: honoured all the same
                 raise KeyboardInterrupt
         except KeyboardInterrupt:
@@ -329,8 +329,9 @@ def run_epochs(
             if not np.isfinite(params.theta).all():
                 epoch.undo()
             stopped_by = "interrupted"
-    restored_best = loop.finish(stopped_by)
-    if stopped_by == "interrupted":
+        restored_best = loop.finish(stopped_by)
+        pressed_at_the_end = bool(interrupted) and stopped_by != "interrupted"
+    if stopped_by == "interrupted" or pressed_at_the_end:
         _warn_interrupted(history.n_iter, restored_best)
     return stopped_by
 
